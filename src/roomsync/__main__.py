@@ -1,0 +1,3 @@
+from roomsync.cli.app import main
+
+main()

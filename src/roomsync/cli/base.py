@@ -1,0 +1,178 @@
+"""What every command shares: the global options, the store, and mapping errors to exits.
+
+`@desk_command` adds `--data-dir`, `--today`, `--json` and `--lock-timeout` (with their
+environment variables) after the command name, hands the command a `Desk`, and turns every
+`RoomsyncError` into its one-line message (or JSON error) and exit status, in this one place.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from roomsync.cli.render import emit_json, error_line
+from roomsync.errors import RoomsyncError, UsageError
+from roomsync.operations.desk import Clock
+from roomsync.storage.base import UnitOfWork, utc_now
+
+app = typer.Typer(
+    name="roomsync",
+    help="Keep a hotel's room statuses consistent with its bookings.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_INTERVAL = re.compile(r"(\d+)\s*([smh]?)")
+
+
+def parse_day(value: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def parse_positive(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise typer.BadParameter(f"{value!r} is not a whole number") from None
+    if number <= 0:
+        raise typer.BadParameter(f"{value} must be at least 1")
+    return number
+
+
+def parse_interval(value: str) -> float:
+    match = _INTERVAL.fullmatch(value.strip().lower())
+    if not match or int(match.group(1)) <= 0:
+        raise typer.BadParameter(f"{value!r} is not an interval such as 30s, 5m or 1h")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def parse_timeout(value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise typer.BadParameter(f"{value!r} is not a number of seconds") from None
+    if seconds < 0 or seconds != seconds:
+        raise typer.BadParameter(f"{value} must be zero or more seconds")
+    return seconds
+
+
+def parse_name(value: str) -> str:
+    if value is None:
+        return value
+    if not value.strip():
+        raise typer.BadParameter("the guest's name cannot be empty")
+    return value
+
+
+@dataclass
+class Desk:
+    """One command's settings: where the hotel is, what day it is, how to answer."""
+
+    data_dir: Path
+    today_given: date | None
+    json: bool
+    lock_timeout: float
+
+    @property
+    def today(self) -> date:
+        return self.today_given or date.today()
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.today, utc_now())
+
+    def unit_of_work(self, *, create: bool = False) -> UnitOfWork:
+        from roomsync.storage.json_store import JsonUnitOfWork
+
+        return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create)
+
+    @property
+    def command_line(self) -> list[str]:
+        return ["roomsync", *sys.argv[1:]]
+
+
+_COMMON = [
+    inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=Path("data"), annotation=Annotated[
+        Path, typer.Option("--data-dir", envvar="ROOMSYNC_DATA_DIR", help="The hotel's data directory.",
+                           show_default=True)]),
+    inspect.Parameter("today", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+        date | None, typer.Option("--today", envvar="ROOMSYNC_TODAY", parser=parse_day, metavar="YYYY-MM-DD",
+                                  help="Act as if today were this date (scripts, tests, catch-up).")]),
+    inspect.Parameter("json_output", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+        bool, typer.Option("--json", help="Print one JSON document on stdout (errors included).")]),
+    inspect.Parameter("lock_timeout", inspect.Parameter.KEYWORD_ONLY, default=10.0, annotation=Annotated[
+        float, typer.Option("--lock-timeout", envvar="ROOMSYNC_LOCK_TIMEOUT", parser=parse_timeout,
+                            metavar="SECONDS", help="How long to wait for another command's lock.")]),
+]
+
+
+def report_error(error: RoomsyncError, as_json: bool) -> None:
+    if as_json:
+        emit_json({"error": {"code": error.code, "message": error.message}})
+    sys.stderr.write(error_line(error.message) + "\n")
+
+
+def desk_command(name: str | None = None, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a command that takes a `Desk` first, with the global options appended."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(func, eval_str=True)
+        own = list(signature.parameters.values())[1:]
+
+        def command(**kwargs: Any) -> None:
+            desk = Desk(kwargs.pop("data_dir"), kwargs.pop("today"), kwargs.pop("json_output"),
+                        kwargs.pop("lock_timeout"))
+            try:
+                code = func(desk, **kwargs)
+            except RoomsyncError as error:
+                report_error(error, desk.json)
+                raise typer.Exit(error.exit_code) from None
+            if code:
+                raise typer.Exit(code)
+
+        command.__name__ = func.__name__
+        command.__doc__ = func.__doc__
+        command.__signature__ = signature.replace(parameters=own + _COMMON)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in own + _COMMON}
+        app.command(name, **options)(command)
+        return func
+
+    return register
+
+
+def main() -> None:
+    """Entry point: run the app and turn argument errors into exit 2 (JSON too with --json)."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=sys.argv[1:], prog_name="roomsync", standalone_mode=False)
+    except typer.Abort:
+        sys.stderr.write("roomsync: aborted\n")
+        sys.exit(1)
+    except RoomsyncError as error:  # raised by a callback outside a command
+        report_error(error, "--json" in sys.argv)
+        sys.exit(error.exit_code)
+    except Exception as exc:
+        if not (hasattr(exc, "exit_code") and hasattr(exc, "show")):
+            raise
+        exc.show()
+        if "--json" in sys.argv[1:]:
+            emit_json({"error": {"code": UsageError.code, "message": exc.format_message()}})
+        sys.exit(exc.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,88 @@
+"""`watch`: reconcile with fix at start, then every interval, until SIGINT or SIGTERM.
+
+The lock is held only while a cycle runs. A cycle that meets invalid data or a held lock
+logs the error when it first appears or changes, and the loop goes on. Signals only set a
+flag, so a running cycle finishes its commit before the process exits 0.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import Annotated, Any
+
+import typer
+
+from roomsync.cli.base import Desk, desk_command, parse_interval
+from roomsync.cli.render import emit_json_line, report_lines, say
+from roomsync.errors import RoomsyncError
+from roomsync.operations import desk as ops
+
+
+def interval_words(seconds: float) -> str:
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds % size == 0:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds:g} seconds"
+
+
+class Watcher:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.last_findings: Any = None
+        self.last_error: str | None = None
+
+    def log(self, line: str) -> None:
+        """Human log lines on stdout; with --json they go to stderr, beside the JSON Lines."""
+        if self.desk.json:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        else:
+            say(line)
+            sys.stdout.flush()
+
+    def cycle(self, startup: bool) -> None:
+        try:
+            with self.desk.unit_of_work() as uow:
+                report = ops.run_reconcile(uow, self.desk.clock, fix=True)
+                uow.commit(self.desk.command_line)
+        except RoomsyncError as error:
+            if error.message != self.last_error:
+                self.last_error = error.message
+                if self.desk.json:
+                    emit_json_line({"error": {"code": error.code, "message": error.message}})
+                else:
+                    self.log(f"[ERROR] {error.code}: {error.message}")
+            return
+        self.last_error = None
+        findings = [(f.code, f.room, tuple(f.bookings)) for f in report.problems + report.warnings]
+        if startup or report.fixes or findings != self.last_findings:
+            if self.desk.json:
+                emit_json_line(report.as_json())
+            else:
+                for line in report_lines(report):
+                    self.log(line)
+        self.last_findings = findings
+
+
+@desk_command()
+def watch(desk: Desk,
+          every: Annotated[str, typer.Option("--every", help="Interval: 30s, 5m, 1h.")] = "5m") -> None:
+    """Reconcile with fix now and then every interval (self-healing in the background)."""
+    interval = parse_interval(every)
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    watcher = Watcher(desk)
+    watcher.log("[STARTUP] Running room-booking synchronization check...")
+    watcher.cycle(startup=True)
+    watcher.log(f"[STARTUP] Periodic sync enabled (every {interval_words(interval)})")
+    while not stop.wait(interval):
+        watcher.cycle(startup=False)
+    sys.stdout.flush()

@@ -1,0 +1,290 @@
+"""The JSON store: a data directory with rooms.json, bookings.json and audit.jsonl.
+
+Entering a unit of work takes `DATA_DIR/.roomsync.lock` (filelock; the lock file is never
+deleted), recovers an interrupted commit (`atomic.recover`), then loads and validates both
+files. `commit()` writes only the files whose records changed, through `atomic.commit`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from roomsync.domain.model import Booking, Room
+from roomsync.errors import DataInvalid, LockTimeout, WriteFailed
+from roomsync.storage import atomic
+from roomsync.storage.base import (
+    Bookings, Rooms, UnitOfWork, booking_number, current_user, format_booking_id, record_changes, utc_now,
+)
+from roomsync.storage.records import dump_records, is_canonical, parse_bookings, parse_rooms
+
+ROOMS_FILE = "rooms.json"
+BOOKINGS_FILE = "bookings.json"
+AUDIT_FILE = "audit.jsonl"
+LOCK_FILE = ".roomsync.lock"
+
+
+class JsonRooms(Rooms):
+    def __init__(self, rooms: list[Room]) -> None:
+        self.list = rooms
+        self._by_number = {room.number: room for room in rooms}
+        self.changed: dict[int, tuple[Room, str | None]] = {}
+
+    def get(self, number: str) -> Room | None:
+        return self._by_number.get(number)
+
+    def all(self) -> list[Room]:
+        return self.list
+
+    def save(self, room: Room, reason: str | None = None) -> None:
+        self.changed[id(room)] = (room, reason)
+
+
+class JsonBookings(Bookings):
+    def __init__(self, bookings: list[Booking], id_mark: int) -> None:
+        self.list = bookings
+        self._by_id = {booking.id: booking for booking in bookings}
+        self._by_room: dict[str, list[Booking]] | None = None
+        self.id_mark = id_mark
+        self.added: list[Booking] = []
+        self.changed: dict[int, Booking] = {}
+        self.removed: list[Booking] = []
+
+    def get(self, booking_id: str) -> Booking | None:
+        return self._by_id.get(booking_id)
+
+    def all(self) -> list[Booking]:
+        return self.list
+
+    def for_room(self, number: str) -> list[Booking]:
+        if self._by_room is None:
+            self._by_room = {}
+            for booking in self.list:
+                self._by_room.setdefault(booking.room, []).append(booking)
+        return [b for b in self._by_room.get(number, []) if b.room == number and b.id in self._by_id]
+
+    def add(self, booking: Booking) -> None:
+        self.list.append(booking)
+        self._by_id[booking.id] = booking
+        self.added.append(booking)
+        self._by_room = None
+
+    def save(self, booking: Booking) -> None:
+        self.changed[id(booking)] = booking
+        self._by_room = None
+
+    def remove(self, booking: Booking) -> None:
+        self.list.remove(booking)
+        del self._by_id[booking.id]
+        if booking in self.added:
+            self.added.remove(booking)
+        else:
+            self.removed.append(booking)
+        self.changed.pop(id(booking), None)
+        self._by_room = None
+
+    def next_id(self) -> str:
+        highest = max((booking_number(b.id) for b in self.list), default=0)
+        self.id_mark = max(self.id_mark, highest) + 1
+        return format_booking_id(self.id_mark)
+
+
+class JsonUnitOfWork(UnitOfWork):
+    """One command's locked view of a data directory."""
+
+    def __init__(self, data_dir: Path | str, lock_timeout: float = 10.0, *, create: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.lock_timeout = lock_timeout
+        self.create = create
+        self._lock: FileLock | None = None
+        self._replaced = False
+        self._exists = False
+
+    @property
+    def location(self) -> str:
+        return str(self.data_dir)
+
+    @property
+    def rooms_path(self) -> Path:
+        return self.data_dir / ROOMS_FILE
+
+    @property
+    def bookings_path(self) -> Path:
+        return self.data_dir / BOOKINGS_FILE
+
+    @property
+    def audit_path(self) -> Path:
+        return self.data_dir / AUDIT_FILE
+
+    def __enter__(self) -> JsonUnitOfWork:
+        if not self.data_dir.is_dir():
+            if not self.create:
+                raise DataInvalid(
+                    f"{self.data_dir}: no such data directory; create a hotel with 'roomsync init' "
+                    f"(or point --data-dir / ROOMSYNC_DATA_DIR at one)")
+            try:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WriteFailed(f"{self.data_dir}: cannot create the data directory: {exc.strerror}") from None
+        self._lock = FileLock(self.data_dir / LOCK_FILE, timeout=self.lock_timeout)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise LockTimeout(
+                f"{self.data_dir}: another roomsync command holds the lock; try again, "
+                f"or wait longer with --lock-timeout") from None
+        except OSError as exc:
+            raise WriteFailed(f"{self.data_dir / LOCK_FILE}: cannot take the lock: {exc.strerror}") from None
+        try:
+            atomic.recover(self.data_dir, [self.rooms_path, self.bookings_path])
+            self._load()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _read(self, path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise DataInvalid(f"{path.name}: is a directory, not a data file") from None
+        except OSError as exc:
+            raise DataInvalid(f"{path.name}: cannot be read: {exc.strerror}") from None
+
+    def _load(self) -> None:
+        self.rooms, self.bookings = JsonRooms([]), JsonBookings([], self._id_mark())
+        rooms_data = self._read(self.rooms_path)
+        bookings_data = self._read(self.bookings_path)
+        self._exists = rooms_data is not None or bookings_data is not None
+        if rooms_data is None and not self.create:
+            raise DataInvalid(
+                f"{ROOMS_FILE}: missing in {self.data_dir}; create a hotel with 'roomsync init'")
+        try:
+            rooms = parse_rooms(rooms_data, ROOMS_FILE) if rooms_data is not None else []
+            bookings = parse_bookings(bookings_data, BOOKINGS_FILE) if bookings_data is not None else []
+        except DataInvalid:
+            if not self.create:
+                raise
+            return  # `init --force` may replace a hotel whose files no longer load
+        self.rooms = JsonRooms(rooms)
+        self.bookings = JsonBookings(bookings, self.bookings.id_mark)
+
+    def exists(self) -> bool:
+        return self._exists
+
+    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
+        mark = self.bookings.id_mark
+        old_rooms, old_bookings = self.rooms.list, self.bookings.list
+        self.rooms = JsonRooms(list(rooms))
+        self.bookings = JsonBookings(list(bookings), mark)
+        self._replaced_from = (old_rooms, old_bookings)
+        self._replaced = True
+
+    def _changes(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Audit changes of the rooms and of the bookings since the unit of work began."""
+        if self._replaced:
+            old_rooms, old_bookings = self._replaced_from
+            rooms = [c for r in old_rooms for c in record_changes("room", r.number, r.record, None)]
+            rooms += [c for r in self.rooms.list for c in record_changes("room", r.number, None, r.as_record())]
+            bookings = [c for b in old_bookings for c in record_changes("booking", b.id, b.record, None)]
+            bookings += [c for b in self.bookings.list for c in record_changes("booking", b.id, None, b.as_record())]
+            return rooms, bookings
+        rooms = [c for room, reason in self.rooms.changed.values()
+                 for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+        bookings = [c for b in self.bookings.removed for c in record_changes("booking", b.id, b.record, None)]
+        bookings += [c for b in self.bookings.changed.values() if b.record is not None
+                     for c in record_changes("booking", b.id, b.record, b.as_record())]
+        bookings += [c for b in self.bookings.added for c in record_changes("booking", b.id, None, b.as_record())]
+        return rooms, bookings
+
+    def commit(self, command: list[str]) -> dict[str, Any] | None:
+        room_changes, booking_changes = self._changes()
+        if not room_changes and not booking_changes and not self._replaced:
+            return None
+        commit_id = atomic.new_commit_id()
+        entry = {"at": utc_now(), "user": current_user(), "command": command,
+                 "changes": room_changes + booking_changes,
+                 "booking_id_mark": self.bookings.id_mark, "commit": commit_id}
+        files = []
+        if room_changes or self._replaced:
+            records = _records(self.rooms.list, self.rooms.changed, rebuild=self._replaced)
+            files.append(atomic.Change(self.rooms_path, dump_records(records)))
+        if booking_changes or self._replaced:
+            records = _records(self.bookings.list, self.bookings.changed, rebuild=self._replaced)
+            files.append(atomic.Change(self.bookings_path, dump_records(records)))
+        atomic.commit(self.data_dir, files, self.audit_path, json.dumps(entry, ensure_ascii=False), commit_id)
+        self._replaced = False
+        return entry
+
+    def history(self) -> list[dict[str, Any]]:
+        try:
+            lines = self.audit_path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        entries = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
+
+    def _id_mark(self) -> int:
+        """The highest booking number ever issued, from the last audit line (SPEC §1)."""
+        last = _last_line(self.audit_path)
+        if not last:
+            return 0
+        try:
+            mark = json.loads(last).get("booking_id_mark", 0)
+        except (ValueError, AttributeError):
+            return 0
+        return mark if isinstance(mark, int) else 0
+
+
+def _records(objects: list[Any], changed: dict[int, Any], rebuild: bool) -> list[dict[str, Any]]:
+    """Records to write: as read where untouched and already canonical, else rebuilt."""
+    if rebuild:
+        return [obj.as_record() for obj in objects]
+    return [
+        obj.record if obj.record is not None and id(obj) not in changed and is_canonical(obj) else obj.as_record()
+        for obj in objects
+    ]
+
+
+def _last_line(path: Path) -> bytes:
+    """The last complete line of a file, read from the end (the audit can be long)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    try:
+        size = os.fstat(fd).st_size
+        window = 4096
+        while True:
+            start = max(0, size - window)
+            os.lseek(fd, start, os.SEEK_SET)
+            chunk = os.read(fd, size - start)
+            body = chunk.rstrip(b"\n")
+            cut = body.rfind(b"\n")
+            if cut >= 0 or start == 0:
+                return body[cut + 1:]
+            window *= 4
+    finally:
+        os.close(fd)
