@@ -1,0 +1,102 @@
+"""Shared fixtures: a demo hotel in a temp directory and an in-process `roomsync` runner.
+
+`run_cli` goes through `roomsync.cli.app.main` exactly as the console script does
+(argument errors included), capturing stdout and stderr separately.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from roomsync.cli.app import main
+
+TODAY = "2026-11-27"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    """Run `roomsync ARGS` in this process; env entries are set for the call only."""
+    out, err = io.StringIO(), io.StringIO()
+    old_argv, old_env = sys.argv, dict(os.environ)
+    sys.argv = ["roomsync", *args]
+    os.environ.pop("ROOMSYNC_TODAY", None)
+    os.environ.pop("ROOMSYNC_DATA_DIR", None)
+    os.environ.update(env or {})
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        sys.argv = old_argv
+        os.environ.clear()
+        os.environ.update(old_env)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args: str, env: dict[str, str] | None = None, timeout: float = 60,
+                cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `roomsync` (via `python -m roomsync`) as a separate process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "roomsync", *args], capture_output=True, text=True,
+                          env=full_env, timeout=timeout, cwd=cwd)
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file's bytes (the lock file excluded), to assert 'no byte changed'."""
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())
+            if p.is_file() and p.name != ".roomsync.lock"}
+
+
+@pytest.fixture
+def hotel(tmp_path: Path) -> Path:
+    """A demo hotel (init --sample) dated TODAY; returns the data directory."""
+    data = tmp_path / "data"
+    result = run_cli("init", "--sample", "--data-dir", str(data), "--today", TODAY)
+    assert result.code == 0, result.stderr
+    return data
+
+
+@pytest.fixture
+def empty_hotel(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    assert run_cli("init", "--data-dir", str(data)).code == 0
+    return data
+
+
+def write_hotel(data: Path, rooms: list[dict[str, Any]], bookings: list[dict[str, Any]]) -> Path:
+    """Write a hand-made pair (as a clerk's editor would) into `data`."""
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "rooms.json").write_text(json.dumps(rooms, indent=2) + "\n")
+    (data / "bookings.json").write_text(json.dumps(bookings, indent=2) + "\n")
+    return data
+
+
+def shipped_data(tmp_path: Path) -> Path:
+    """A copy of the repository's shipped data/ hotel."""
+    target = tmp_path / "shipped"
+    shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns(".roomsync.lock", "audit.jsonl"))
+    return target
