@@ -11,6 +11,7 @@ from roomsync import __version__
 from roomsync.cli.base import Desk, app, desk_command, parse_day, parse_name, parse_positive
 from roomsync.cli.render import emit_json, report_lines, say, stored, table
 from roomsync.domain.model import Booking, booking_status_named, room_status_named
+from roomsync.domain.reconcile import active_by_room
 from roomsync.domain.stays import due_reservations, expected_status, guests_in, holds_night
 from roomsync.errors import UsageError
 from roomsync.operations import desk as ops
@@ -72,9 +73,10 @@ def rooms(desk: Desk) -> None:
     """List rooms: status, guest in house, due arrival, and drift from the status rule."""
     with desk.unit_of_work() as uow:
         all_rooms = uow.rooms.all()
+        grouped = active_by_room(uow.bookings.active())
         rows = []
         for room in all_rooms:
-            own = uow.bookings.for_room(room.number)
+            own = grouped.get(room.number, [])
             expected, _ = expected_status(room, own, desk.today)
             guests = guests_in(own)
             due = due_reservations(own, desk.today)

@@ -3,7 +3,7 @@ the tape chart) and the stay changes (move, amend, undo-checkin, reinstate, nigh
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Optional
 
 import typer
@@ -29,7 +29,7 @@ def arrivals(desk: Desk, on: Day = None) -> None:
     """Who arrives on a day (default today), and is their room ready."""
     day = on or desk.today
     with desk.unit_of_work() as uow:
-        found = views.arrivals(_index(uow), uow.bookings.all(), day)
+        found = views.arrivals(_index(uow), uow.bookings.active(), day)
     if desk.json:
         emit_json([{"booking": stored(a.booking), "room": stored(a.room), "readiness": a.readiness} for a in found])
         return
@@ -46,7 +46,7 @@ def departures(desk: Desk, on: Day = None) -> None:
     """Who leaves on a day (default today): due out, gone, and overstays."""
     day = on or desk.today
     with desk.unit_of_work() as uow:
-        found = views.departures(_index(uow), uow.bookings.all(), day, desk.today)
+        found = views.departures(_index(uow), uow.bookings.touching(day, day), day, desk.today)
     if desk.json:
         emit_json([{"booking": stored(d.booking), "room": stored(d.room), "state": d.state} for d in found])
         return
@@ -60,7 +60,7 @@ def departures(desk: Desk, on: Day = None) -> None:
 def inhouse(desk: Desk) -> None:
     """Guests checked in now, with nights so far and overstays flagged."""
     with desk.unit_of_work() as uow:
-        found = views.in_house(_index(uow), uow.bookings.all(), desk.today)
+        found = views.in_house(_index(uow), uow.bookings.active(), desk.today)
     if desk.json:
         emit_json([{"booking": stored(g.booking), "room": stored(g.room), "nights": g.nights,
                     "overstay": g.overstay} for g in found])
@@ -98,7 +98,8 @@ def calendar(desk: Desk,
     """The tape chart: rooms down, nights across, occupancy at the bottom."""
     with desk.unit_of_work() as uow:
         rooms = [r for r in uow.rooms.all() if room_type is None or r.matches_type(room_type)]
-        tape = views.chart(rooms, uow.bookings.all(), start or desk.today, days, desk.today)
+        first = start or desk.today
+        tape = views.chart(rooms, uow.bookings.touching(first, first + timedelta(days=days)), first, days, desk.today)
     if desk.json:
         emit_json({"from": tape.start.isoformat(), "dates": [d.isoformat() for d in tape.dates],
                    "rooms": [{"number": r.number, "status": r.status.value, "nights": [b.id if b else None for b in row]}

@@ -22,6 +22,10 @@ def concerns(entry: dict[str, Any], key: str) -> bool:
 
 
 def describe(change: dict[str, Any]) -> str:
+    if "hotel" in change:
+        old, new = change.get("old") or {}, change.get("new") or {}
+        return (f"hotel replaced: {old.get('rooms')} room(s), {old.get('bookings')} booking(s) → "
+                f"{new.get('rooms')} room(s), {new.get('bookings')} booking(s)")
     subject = f"room {change['room']}" if "room" in change else f"booking {change.get('booking')}"
     if change.get("field") is None:
         verb = "created" if change.get("old") is None else "removed"

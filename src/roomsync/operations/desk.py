@@ -52,7 +52,7 @@ def rederive(uow: UnitOfWork, room: Room | None, today: date) -> None:
     """Apply the §2 rule to one room, recording the change and its reason."""
     if room is None:
         return
-    status, reason = expected_status(room, uow.bookings.for_room(room.number), today)
+    status, reason = expected_status(room, uow.bookings.active_in(room.number), today)
     if status is not room.status:
         room.status = status
         uow.rooms.save(room, reason)
@@ -88,7 +88,7 @@ def new_booking(uow: UnitOfWork, room: str, guest: str, arrival: date, departure
 def book(uow: UnitOfWork, clock: Clock, number: str, guest: str, arrival: date, departure: date) -> BookingChange:
     room = room_or_refuse(uow, number)
     rules.check_stay_dates(arrival, departure, clock.today)
-    refusal = rules.booking_refusal(room, uow.bookings.for_room(number), arrival, departure, clock.today)
+    refusal = rules.booking_refusal(room, uow.bookings.active_in(number), arrival, departure, clock.today)
     if refusal:
         raise refusal
     booking = new_booking(uow, number, guest, arrival, departure, clock)
@@ -100,7 +100,7 @@ def book(uow: UnitOfWork, clock: Clock, number: str, guest: str, arrival: date, 
 def check_in(uow: UnitOfWork, clock: Clock, number: str, *, booking_id: str | None = None,
              force: bool = False) -> BookingChange:
     room = room_or_refuse(uow, number)
-    bookings = uow.bookings.for_room(number)
+    bookings = uow.bookings.active_in(number)
     rules.check_room_ready_for_guest(room, bookings, force)
     booking = rules.reservation_to_check_in(room, bookings, clock.today, booking_id)
     _mark_checked_in(uow, booking, clock)
@@ -111,7 +111,7 @@ def check_in(uow: UnitOfWork, clock: Clock, number: str, *, booking_id: str | No
 def walk_in(uow: UnitOfWork, clock: Clock, number: str, guest: str, nights: int, *,
             force: bool = False) -> BookingChange:
     room = room_or_refuse(uow, number)
-    bookings = uow.bookings.for_room(number)
+    bookings = uow.bookings.active_in(number)
     rules.check_room_ready_for_guest(room, bookings, force)
     arrival, departure = clock.today, clock.today + timedelta(days=nights)
     rules.check_stay_dates(arrival, departure, clock.today)
@@ -134,7 +134,7 @@ def _mark_checked_in(uow: UnitOfWork, booking: Booking, clock: Clock) -> None:
 
 def check_out(uow: UnitOfWork, clock: Clock, number: str, *, booking_id: str | None = None) -> BookingChange:
     room = room_or_refuse(uow, number)
-    booking = rules.guest_to_check_out(room, uow.bookings.for_room(number), booking_id)
+    booking = rules.guest_to_check_out(room, uow.bookings.active_in(number), booking_id)
     booking.status = BookingStatus.CHECKED_OUT
     booking.stamp("checked_out_at", clock.now)
     booking.stamp("updated_at", clock.now)
@@ -179,7 +179,7 @@ def delete(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:
 
 def housekeeping(uow: UnitOfWork, clock: Clock, number: str, status: RoomStatus, *, force: bool = False) -> Room:
     room = room_or_refuse(uow, number)
-    bookings = uow.bookings.for_room(number)
+    bookings = uow.bookings.active_in(number)
     rules.check_housekeeping(room, bookings, status, clock.today, force)
     set_by_hand(uow, room, status, "Housekeeping", clock.today)
     return room
@@ -187,7 +187,7 @@ def housekeeping(uow: UnitOfWork, clock: Clock, number: str, status: RoomStatus,
 
 def run_reconcile(uow: UnitOfWork, clock: Clock, *, fix: bool) -> Report:
     rooms = uow.rooms.all()
-    report = reconcile(rooms, uow.bookings.all(), clock.today)
+    report = reconcile(rooms, uow.bookings.active(), clock.today)
     if fix:
         by_number = {room.number: room for room in rooms}
         for change in report.fixes:

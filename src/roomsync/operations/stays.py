@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from roomsync.domain import rules
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
-from roomsync.domain.reconcile import Report
+from roomsync.domain.reconcile import Report, active_by_room
 from roomsync.domain.stays import ONE_NIGHT, held_nights
 from roomsync.domain.views import occupancy
 from roomsync.errors import Refused
@@ -29,10 +29,11 @@ def bookable_rooms(uow: UnitOfWork, today: date, arrival: date, departure: date,
     `availability` lists them and `book --type` takes the first: one decision for both.
     """
     rules.check_stay_dates(arrival, departure, today)
+    grouped = active_by_room(uow.bookings.active())
     return [
         room for room in uow.rooms.all()
         if (room_type is None or room.matches_type(room_type))
-        and rules.booking_refusal(room, uow.bookings.for_room(room.number), arrival, departure, today) is None
+        and rules.booking_refusal(room, grouped.get(room.number, []), arrival, departure, today) is None
     ]
 
 
@@ -64,7 +65,7 @@ def move(uow: UnitOfWork, clock: Clock, booking_id: str, number: str, *, force: 
         rules.require_status(booking, {BookingStatus.RESERVED, BookingStatus.CHECKED_IN}, "moved")
     if booking.room == number:
         raise Refused("INVALID_TRANSITION", f"Booking {booking.id} is already in room {number}.")
-    bookings = uow.bookings.for_room(number)
+    bookings = uow.bookings.active_in(number)
     in_house = booking.status is BookingStatus.CHECKED_IN
     if in_house:
         rules.check_room_ready_for_guest(target, bookings, force)
@@ -114,7 +115,7 @@ def amend(uow: UnitOfWork, clock: Clock, booking_id: str, *, arrival: date | Non
                     and rules.includes_today(new_arrival, new_departure, clock.today)):
                 raise rules.out_of_service(room, "it cannot take a stay that includes today")
             trial = Booking(booking.id, booking.room, booking.guest, new_arrival, new_departure, booking.status)
-            other = rules.conflicting_booking(held_nights(trial, clock.today), uow.bookings.for_room(room.number),
+            other = rules.conflicting_booking(held_nights(trial, clock.today), uow.bookings.active_in(room.number),
                                               clock.today, booking)
             if other is not None:
                 raise rules.double_booking(room, other)
@@ -147,7 +148,7 @@ def reinstate(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:
                       f"Booking {booking.id} departed on {booking.departure}; only a stay with nights still "
                       f"to come can be reinstated (book a new one instead).")
     room = room_or_refuse(uow, booking.room)
-    refusal = rules.booking_refusal(room, uow.bookings.for_room(room.number), booking.arrival, booking.departure,
+    refusal = rules.booking_refusal(room, uow.bookings.active_in(room.number), booking.arrival, booking.departure,
                                     clock.today, booking)
     if refusal:
         raise refusal
@@ -183,7 +184,7 @@ def night_audit(uow: UnitOfWork, clock: Clock, *, apply: bool) -> NightAudit:
     """Close the day before today: late reservations become no-shows, statuses are fixed."""
     today = clock.today
     no_shows = []
-    for booking in uow.bookings.all():
+    for booking in uow.bookings.active():
         if booking.status is BookingStatus.RESERVED and booking.arrival < today:
             booking.status = BookingStatus.NO_SHOW
             booking.stamp("updated_at", clock.now)
@@ -191,7 +192,7 @@ def night_audit(uow: UnitOfWork, clock: Clock, *, apply: bool) -> NightAudit:
             no_shows.append(booking.id)
     report = run_reconcile(uow, clock, fix=True)
     report.applied = apply
-    bookings = uow.bookings.all()
+    bookings = uow.bookings.active()
     in_house = [b for b in bookings if b.status is BookingStatus.CHECKED_IN]
     return NightAudit(
         closed_day=today - ONE_NIGHT,

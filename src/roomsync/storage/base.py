@@ -21,7 +21,7 @@ import getpass
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from roomsync.domain.model import Booking, Room
@@ -67,6 +67,12 @@ def record_changes(kind: str, key: str, before: dict[str, Any] | None, after: di
     return changes
 
 
+def replaced_hotel(old_rooms: int, old_bookings: int, rooms: int, bookings: int) -> list[dict[str, Any]]:
+    """The audit's change for `init --force`/`import`: counts, not every record of a large hotel."""
+    return [{"hotel": "replaced", "field": None, "old": {"rooms": old_rooms, "bookings": old_bookings},
+             "new": {"rooms": rooms, "bookings": bookings}}]
+
+
 class Rooms(ABC):
     @abstractmethod
     def get(self, number: str) -> Room | None: ...
@@ -89,6 +95,18 @@ class Bookings(ABC):
     @abstractmethod
     def for_room(self, number: str) -> list[Booking]:
         """Every booking naming the room, history included, in file order."""
+
+    @abstractmethod
+    def active(self) -> list[Booking]:
+        """Every Reserved or CheckedIn booking, in file order (what the rules look at)."""
+
+    @abstractmethod
+    def active_in(self, number: str) -> list[Booking]:
+        """The room's Reserved and CheckedIn bookings: all a check-in or a booking needs."""
+
+    @abstractmethod
+    def touching(self, first: date, last: date) -> list[Booking]:
+        """Active bookings, and any other whose stay meets the days first..last (inclusive)."""
 
     @abstractmethod
     def add(self, booking: Booking) -> None: ...
@@ -120,7 +138,16 @@ class UnitOfWork(ABC):
 
     @abstractmethod
     def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        """`init`: the hotel becomes exactly these rooms and bookings at the next commit."""
+        """`init`/`import`: the hotel becomes exactly these rooms and bookings at the next commit."""
+
+    @abstractmethod
+    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
+        """`import`/`export`: carry another store's audit trail (where this one has none)
+        and raise the booking-id mark to at least `id_mark`, at the next commit."""
+
+    @abstractmethod
+    def id_mark(self) -> int:
+        """The highest booking number this store has issued or holds."""
 
     @abstractmethod
     def commit(self, command: list[str]) -> dict[str, Any] | None:

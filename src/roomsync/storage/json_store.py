@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from roomsync.domain.model import Booking, Room
 from roomsync.errors import DataInvalid, LockTimeout, WriteFailed
 from roomsync.storage import atomic
 from roomsync.storage.base import (
-    Bookings, Rooms, UnitOfWork, booking_number, current_user, format_booking_id, record_changes, utc_now,
+    Bookings, Rooms, UnitOfWork, booking_number, current_user, format_booking_id, record_changes, replaced_hotel,
+    utc_now,
 )
 from roomsync.storage.records import dump_records, is_canonical, parse_bookings, parse_rooms
 
@@ -51,6 +53,7 @@ class JsonBookings(Bookings):
         self._by_id = {booking.id: booking for booking in bookings}
         self._by_room: dict[str, list[Booking]] | None = None
         self.id_mark = id_mark
+        self._highest: int | None = None
         self.added: list[Booking] = []
         self.changed: dict[int, Booking] = {}
         self.removed: list[Booking] = []
@@ -67,6 +70,15 @@ class JsonBookings(Bookings):
             for booking in self.list:
                 self._by_room.setdefault(booking.room, []).append(booking)
         return [b for b in self._by_room.get(number, []) if b.room == number and b.id in self._by_id]
+
+    def active(self) -> list[Booking]:
+        return [b for b in self.list if b.is_active]
+
+    def active_in(self, number: str) -> list[Booking]:
+        return [b for b in self.for_room(number) if b.is_active]
+
+    def touching(self, first: date, last: date) -> list[Booking]:
+        return [b for b in self.list if b.is_active or (b.arrival <= last and b.departure >= first)]
 
     def add(self, booking: Booking) -> None:
         self.list.append(booking)
@@ -88,9 +100,14 @@ class JsonBookings(Bookings):
         self.changed.pop(id(booking), None)
         self._by_room = None
 
+    def highest_id(self) -> int:
+        """The mark, or a higher number found in the file (a hand-added booking)."""
+        if self._highest is None:
+            self._highest = max((booking_number(b.id) for b in self.list), default=0)
+        return max(self.id_mark, self._highest)
+
     def next_id(self) -> str:
-        highest = max((booking_number(b.id) for b in self.list), default=0)
-        self.id_mark = max(self.id_mark, highest) + 1
+        self.id_mark = self.highest_id() + 1
         return format_booking_id(self.id_mark)
 
 
@@ -102,6 +119,7 @@ class JsonUnitOfWork(UnitOfWork):
         self.lock_timeout = lock_timeout
         self.create = create
         self._lock: FileLock | None = None
+        self._adopted: list[dict[str, Any]] = []
         self._replaced = False
         self._exists = False
 
@@ -195,15 +213,20 @@ class JsonUnitOfWork(UnitOfWork):
         self._replaced_from = (old_rooms, old_bookings)
         self._replaced = True
 
+    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
+        if not self.audit_path.exists() or self.audit_path.stat().st_size == 0:
+            self._adopted = entries
+        self.bookings.id_mark = max(self.bookings.id_mark, id_mark)
+
+    def id_mark(self) -> int:
+        return self.bookings.highest_id()
+
     def _changes(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Audit changes of the rooms and of the bookings since the unit of work began."""
         if self._replaced:
             old_rooms, old_bookings = self._replaced_from
-            rooms = [c for r in old_rooms for c in record_changes("room", r.number, r.record, None)]
-            rooms += [c for r in self.rooms.list for c in record_changes("room", r.number, None, r.as_record())]
-            bookings = [c for b in old_bookings for c in record_changes("booking", b.id, b.record, None)]
-            bookings += [c for b in self.bookings.list for c in record_changes("booking", b.id, None, b.as_record())]
-            return rooms, bookings
+            return replaced_hotel(len(old_rooms), len(old_bookings), len(self.rooms.list),
+                                  len(self.bookings.list)), []
         rooms = [c for room, reason in self.rooms.changed.values()
                  for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
         bookings = [c for b in self.bookings.removed for c in record_changes("booking", b.id, b.record, None)]
@@ -227,7 +250,10 @@ class JsonUnitOfWork(UnitOfWork):
         if booking_changes or self._replaced:
             records = _records(self.bookings.list, self.bookings.changed, rebuild=self._replaced)
             files.append(atomic.Change(self.bookings_path, dump_records(records)))
-        atomic.commit(self.data_dir, files, self.audit_path, json.dumps(entry, ensure_ascii=False), commit_id)
+        lines = [json.dumps(e, ensure_ascii=False) for e in self._adopted]
+        lines.append(json.dumps(entry, ensure_ascii=False))
+        atomic.commit(self.data_dir, files, self.audit_path, "\n".join(lines), commit_id)
+        self._adopted = []
         self._replaced = False
         return entry
 
