@@ -22,6 +22,7 @@ from roomsync.cli.render import emit_json, error_line
 from roomsync.errors import RoomsyncError, UsageError
 from roomsync.operations.desk import Clock
 from roomsync.storage.base import UnitOfWork, utc_now
+from roomsync.storage.names import is_postgres_url, without_password
 
 app = typer.Typer(
     name="roomsync",
@@ -89,6 +90,17 @@ class Desk:
     today_given: date | None
     json: bool
     lock_timeout: float
+    store: str | None = None
+    hotel: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.store is not None and not is_postgres_url(self.store):
+            raise UsageError(f"--store must be a postgresql:// URL, not {self.store.split(':', 1)[0]!r} "
+                             f"(leave it out to use the JSON files in --data-dir)")
+        if self.hotel is not None and self.store is None:
+            raise UsageError("--hotel needs a PostgreSQL --store (or ROOMSYNC_STORE)")
+        if self.hotel is not None and not self.hotel.strip():
+            raise UsageError("--hotel cannot be empty")
 
     @property
     def today(self) -> date:
@@ -98,14 +110,39 @@ class Desk:
     def clock(self) -> Clock:
         return Clock(self.today, utc_now())
 
-    def unit_of_work(self, *, create: bool = False) -> UnitOfWork:
+    def unit_of_work(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
+        """The JSON store at --data-dir, or the PostgreSQL property named by --store/--hotel."""
+        if self.store is not None:
+            from roomsync.storage.postgres import PgUnitOfWork
+
+            return PgUnitOfWork(self.store, self.hotel or "default", self.lock_timeout, create=create,
+                                read_only=read_only)
+        return self.files(create=create)
+
+    def files(self, *, create: bool = False) -> UnitOfWork:
         from roomsync.storage.json_store import JsonUnitOfWork
 
         return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create)
 
     @property
+    def where(self) -> dict[str, str]:
+        """Where the hotel is, for `init`/`import`/`export --json` (never a password)."""
+        if self.store is None:
+            return {"data_dir": str(self.data_dir)}
+        return {"store": without_password(self.store), "hotel": self.hotel or "default"}
+
+    @property
     def command_line(self) -> list[str]:
-        return ["roomsync", *sys.argv[1:]]
+        """The command as the audit records it, with any password removed."""
+        return ["roomsync", *(redact(arg) for arg in sys.argv[1:])]
+
+
+def redact(arg: str) -> str:
+    for scheme in ("postgresql://", "postgres://"):
+        at = arg.find(scheme)
+        if at >= 0:
+            return arg[:at] + without_password(arg[at:])
+    return arg
 
 
 _COMMON = [
@@ -115,6 +152,12 @@ _COMMON = [
     inspect.Parameter("today", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
         date | None, typer.Option("--today", envvar="ROOMSYNC_TODAY", parser=parse_day, metavar="YYYY-MM-DD",
                                   help="Act as if today were this date (scripts, tests, catch-up).")]),
+    inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+        str | None, typer.Option("--store", envvar="ROOMSYNC_STORE", metavar="URL",
+                                 help="A postgresql:// URL: use that database instead of --data-dir.")]),
+    inspect.Parameter("hotel", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+        str | None, typer.Option("--hotel", envvar="ROOMSYNC_HOTEL", metavar="CODE",
+                                 help="The property in a PostgreSQL store (default: default).")]),
     inspect.Parameter("json_output", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
         bool, typer.Option("--json", help="Print one JSON document on stdout (errors included).")]),
     inspect.Parameter("lock_timeout", inspect.Parameter.KEYWORD_ONLY, default=10.0, annotation=Annotated[
@@ -137,12 +180,13 @@ def desk_command(name: str | None = None, **options: Any) -> Callable[[Callable[
         own = list(signature.parameters.values())[1:]
 
         def command(**kwargs: Any) -> None:
-            desk = Desk(kwargs.pop("data_dir"), kwargs.pop("today"), kwargs.pop("json_output"),
-                        kwargs.pop("lock_timeout"))
+            as_json = kwargs["json_output"]
             try:
+                desk = Desk(kwargs.pop("data_dir"), kwargs.pop("today"), kwargs.pop("json_output"),
+                            kwargs.pop("lock_timeout"), kwargs.pop("store"), kwargs.pop("hotel"))
                 code = func(desk, **kwargs)
             except RoomsyncError as error:
-                report_error(error, desk.json)
+                report_error(error, as_json)
                 raise typer.Exit(error.exit_code) from None
             if code:
                 raise typer.Exit(code)

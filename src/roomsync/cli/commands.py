@@ -63,15 +63,16 @@ def init(desk: Desk,
         rooms, bookings = ops.init(uow, desk.clock, sample=sample, force=force)
         uow.commit(desk.command_line)
     if desk.json:
-        emit_json({"data_dir": str(desk.data_dir), "rooms": rooms, "bookings": bookings})
+        emit_json({**desk.where, "rooms": rooms, "bookings": bookings})
     else:
-        say(f"Created a hotel in {desk.data_dir} with {rooms} room(s) and {bookings} booking(s).")
+        where = desk.data_dir if desk.store is None else f"hotel {desk.where['hotel']} of {desk.where['store']}"
+        say(f"Created a hotel in {where} with {rooms} room(s) and {bookings} booking(s).")
 
 
 @desk_command()
 def rooms(desk: Desk) -> None:
     """List rooms: status, guest in house, due arrival, and drift from the status rule."""
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         all_rooms = uow.rooms.all()
         grouped = active_by_room(uow.bookings.active())
         rows = []
@@ -103,7 +104,7 @@ def bookings(desk: Desk,
             wanted = booking_status_named(status)
         except KeyError:
             raise typer.BadParameter(f"{status!r} is not a booking status", param_hint="--status") from None
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         found = uow.bookings.for_room(room) if room is not None else uow.bookings.all()
         found = [b for b in found
                  if (wanted is None or b.status is wanted)
@@ -121,7 +122,7 @@ def booking_row(b: Booking) -> list[str]:
 @desk_command()
 def show(desk: Desk, room: Room_) -> None:
     """One room with its bookings."""
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         found = ops.room_or_refuse(uow, room)
         own = uow.bookings.for_room(room)
         expected, reason = expected_status(found, own, desk.today)
@@ -243,7 +244,7 @@ def housekeeping(desk: Desk, room: Room_,
 
 
 def _reconcile(desk: Desk, fix: bool) -> int:
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=not fix) as uow:
         report = ops.run_reconcile(uow, desk.clock, fix=fix)
         if fix:
             uow.commit(desk.command_line)

@@ -28,7 +28,7 @@ def _index(uow) -> dict:
 def arrivals(desk: Desk, on: Day = None) -> None:
     """Who arrives on a day (default today), and is their room ready."""
     day = on or desk.today
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         found = views.arrivals(_index(uow), uow.bookings.active(), day)
     if desk.json:
         emit_json([{"booking": stored(a.booking), "room": stored(a.room), "readiness": a.readiness} for a in found])
@@ -45,7 +45,7 @@ def arrivals(desk: Desk, on: Day = None) -> None:
 def departures(desk: Desk, on: Day = None) -> None:
     """Who leaves on a day (default today): due out, gone, and overstays."""
     day = on or desk.today
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         found = views.departures(_index(uow), uow.bookings.touching(day, day), day, desk.today)
     if desk.json:
         emit_json([{"booking": stored(d.booking), "room": stored(d.room), "state": d.state} for d in found])
@@ -59,7 +59,7 @@ def departures(desk: Desk, on: Day = None) -> None:
 @desk_command()
 def inhouse(desk: Desk) -> None:
     """Guests checked in now, with nights so far and overstays flagged."""
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         found = views.in_house(_index(uow), uow.bookings.active(), desk.today)
     if desk.json:
         emit_json([{"booking": stored(g.booking), "room": stored(g.room), "nights": g.nights,
@@ -78,7 +78,7 @@ def availability(desk: Desk, arrival: Day = None, departure: Day = None, nights:
     if arrival is None:
         raise UsageError("availability needs --arrival YYYY-MM-DD")
     leave = departure_from(arrival, departure, nights)
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         free = ops.bookable_rooms(uow, desk.today, arrival, leave, room_type)
     if desk.json:
         emit_json([room.as_record() for room in free])
@@ -96,7 +96,7 @@ def calendar(desk: Desk,
              days: Annotated[int, typer.Option("--days", parser=parse_positive, help="Nights to show.")] = 14,
              room_type: RoomType = None) -> None:
     """The tape chart: rooms down, nights across, occupancy at the bottom."""
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         rooms = [r for r in uow.rooms.all() if room_type is None or r.matches_type(room_type)]
         first = start or desk.today
         tape = views.chart(rooms, uow.bookings.touching(first, first + timedelta(days=days)), first, days, desk.today)
@@ -158,7 +158,7 @@ def night_audit(desk: Desk,
                 dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what it would do; write nothing.")]
                 = False) -> int:
     """Close yesterday: mark no-shows, fix statuses, report overstays, summarise the day."""
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=dry_run) as uow:
         audit = ops.night_audit(uow, desk.clock, apply=not dry_run)
         if not dry_run:
             uow.commit(desk.command_line)

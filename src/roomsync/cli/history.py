@@ -40,7 +40,7 @@ def history(desk: Desk,
                                                          help="Only changes of this room or booking.")] = None
             ) -> None:
     """Show the audit trail, newest first."""
-    with desk.unit_of_work() as uow:
+    with desk.unit_of_work(read_only=True) as uow:
         entries = uow.history()
     entries = [e for e in reversed(entries) if key is None or concerns(e, key)]
     if desk.json:

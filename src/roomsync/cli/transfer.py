@@ -1,0 +1,46 @@
+"""`import` and `export`: move a hotel between a data directory and a PostgreSQL property."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.render import emit_json, say
+from roomsync.errors import UsageError
+from roomsync.operations import transfer
+
+
+def _finish(desk: Desk, verb: str, rooms: int, bookings: int) -> None:
+    if desk.json:
+        emit_json({**desk.where, "data_dir": str(desk.data_dir), "rooms": rooms, "bookings": bookings})
+    else:
+        say(f"{verb} {rooms} room(s) and {bookings} booking(s): {desk.data_dir} "
+            f"{'→' if verb == 'Imported' else '←'} hotel {desk.where['hotel']} of {desk.where['store']}.")
+
+
+def _need_store(desk: Desk, command: str) -> None:
+    if desk.store is None:
+        raise UsageError(f"{command} needs --store postgresql://… (or ROOMSYNC_STORE)")
+
+
+@desk_command("import")
+def import_(desk: Desk,
+            replace: Annotated[bool, typer.Option("--replace", help="Replace a hotel that has rooms or bookings.")]
+            = False) -> None:
+    """Load a data directory's hotel into a PostgreSQL property."""
+    _need_store(desk, "import")
+    with desk.files() as source, desk.unit_of_work(create=True) as target:
+        rooms, bookings = transfer.import_hotel(source, target, replace=replace, command=desk.command_line)
+    _finish(desk, "Imported", rooms, bookings)
+
+
+@desk_command()
+def export(desk: Desk,
+           force: Annotated[bool, typer.Option("--force", help="Replace the files in --data-dir.")] = False) -> None:
+    """Write a PostgreSQL property's hotel to a data directory."""
+    _need_store(desk, "export")
+    with desk.unit_of_work(read_only=True) as source, desk.files(create=True) as target:
+        rooms, bookings = transfer.export_hotel(source, target, force=force, command=desk.command_line)
+    _finish(desk, "Exported", rooms, bookings)

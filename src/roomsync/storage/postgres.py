@@ -1,0 +1,358 @@
+"""The PostgreSQL store: one property (`--hotel`) of a shared database (SPEC §8).
+
+A unit of work is one transaction. A writing one locks the property's `hotels` row first
+(`SELECT … FOR UPDATE` under `lock_timeout`), so writers of one property go one at a time
+while other properties write in parallel; a read-only one reads a REPEATABLE READ snapshot.
+Repositories query only what an operation asks for (a check-in reads its room's active
+bookings) and keep an identity map, so `commit()` writes only the rows that changed, then
+the audit row carrying a unique commit id. If the connection drops during COMMIT, a new
+connection waits for the property lock and looks for that id: the answer is the truth.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
+from roomsync.errors import DataInvalid, LockTimeout, Refused, StoreUnavailable, WriteFailed
+from roomsync.storage import pg_schema
+from roomsync.storage.names import without_password
+from roomsync.storage.base import (
+    Bookings, Rooms, UnitOfWork, booking_number, current_user, format_booking_id, record_changes, replaced_hotel,
+    utc_now,
+)
+
+ROOM_CORE = ("number", "status", "type")
+BOOKING_CORE = ("id", "room", "guest", "arrival", "departure", "status")
+ACTIVE_SQL = "status IN ('Reserved', 'CheckedIn')"
+BOOKING_COLUMNS = "id, room, guest, arrival, departure, status, extra, key_order"
+
+
+def describe_target(url: str) -> str:
+    """Host (or socket / service) and database, for STORE_UNAVAILABLE's one sentence."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        info = conninfo_to_dict(url)
+    except Exception:
+        return without_password(url)
+    host = info.get("host") or os.environ.get("PGHOST") or "the local socket"
+    if info.get("service") or os.environ.get("PGSERVICE"):
+        host = f"service {info.get('service') or os.environ.get('PGSERVICE')}"
+    port = info.get("port") or os.environ.get("PGPORT")
+    database = info.get("dbname") or os.environ.get("PGDATABASE") or info.get("user") or current_user()
+    return f"{host}{':' + str(port) if port else ''}, database {database}"
+
+
+def _record(key_order: list[str], core: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    return {key: core[key] if key in core else extra.get(key) for key in key_order}
+
+
+def room_from_row(row: tuple) -> Room:
+    number, status, room_type, extra, key_order = row
+    record = _record(key_order, {"number": number, "status": status, "type": room_type}, extra)
+    return Room(number, RoomStatus(status), room_type, record)
+
+
+def booking_from_row(row: tuple) -> Booking:
+    booking_id, room, guest, arrival, departure, status, extra, key_order = row
+    core = {"id": booking_id, "room": room, "guest": guest, "arrival": arrival.isoformat(),
+            "departure": departure.isoformat(), "status": status}
+    return Booking(booking_id, room, guest, arrival, departure, BookingStatus(status),
+                   _record(key_order, core, extra))
+
+
+def room_params(room: Room) -> tuple:
+    record = room.as_record()
+    extra = {k: v for k, v in record.items() if k not in ROOM_CORE}
+    return room.status.value, room.type, json.dumps(extra, ensure_ascii=False), list(record)
+
+
+def booking_params(booking: Booking) -> tuple:
+    record = booking.as_record()
+    extra = {k: v for k, v in record.items() if k not in BOOKING_CORE}
+    return (booking.room, booking.guest, booking.arrival, booking.departure, booking.status.value,
+            json.dumps(extra, ensure_ascii=False), list(record))
+
+
+class PgRooms(Rooms):
+    def __init__(self, uow: PgUnitOfWork) -> None:
+        self.uow = uow
+        self.known: dict[str, Room] = {}
+        self.listed: list[Room] | None = None
+        self.changed: dict[str, tuple[Room, str | None]] = {}
+
+    def _adopt(self, room: Room) -> Room:
+        return self.known.setdefault(room.number, room)
+
+    def get(self, number: str) -> Room | None:
+        if number in self.known or self.listed is not None:
+            return self.known.get(number)
+        row = self.uow.query_one("SELECT number, status, type, extra, key_order FROM rooms "
+                                 "WHERE hotel_id = %s AND number = %s", [number])
+        return self._adopt(room_from_row(row)) if row else None
+
+    def all(self) -> list[Room]:
+        if self.listed is None:
+            rows = self.uow.query("SELECT number, status, type, extra, key_order FROM rooms "
+                                  "WHERE hotel_id = %s ORDER BY pos")
+            self.listed = [self._adopt(room_from_row(row)) for row in rows]
+        return self.listed
+
+    def save(self, room: Room, reason: str | None = None) -> None:
+        self.changed[room.number] = (room, reason)
+
+
+class PgBookings(Bookings):
+    def __init__(self, uow: PgUnitOfWork) -> None:
+        self.uow = uow
+        self.known: dict[str, Booking] = {}
+        self.added: list[Booking] = []
+        self.changed: dict[str, Booking] = {}
+        self.removed: dict[str, Booking] = {}
+
+    def _select(self, where: str, params: list[Any] | None = None) -> list[Booking]:
+        """Rows matching `where` as stored, plus this transaction's changed and new bookings
+        (callers filter again in Python: a booking changed here may no longer match)."""
+        rows = self.uow.query(f"SELECT {BOOKING_COLUMNS} FROM bookings WHERE hotel_id = %s AND {where} "
+                              f"ORDER BY pos", params)
+        found = [self.known.setdefault(row[0], booking_from_row(row)) for row in rows]
+        seen = {id(b) for b in found}
+        extra = [b for b in [*self.changed.values(), *self.added] if id(b) not in seen]
+        return [b for b in found + extra if b.id not in self.removed]
+
+    def get(self, booking_id: str) -> Booking | None:
+        if booking_id in self.removed:
+            return None
+        if booking_id in self.known:
+            return self.known[booking_id]
+        found = [b for b in self._select("id = %s", [booking_id]) if b.id == booking_id]
+        return found[0] if found else None
+
+    def all(self) -> list[Booking]:
+        return self._select("true")
+
+    def for_room(self, number: str) -> list[Booking]:
+        return [b for b in self._select("room = %s", [number]) if b.room == number]
+
+    def active(self) -> list[Booking]:
+        return [b for b in self._select(ACTIVE_SQL) if b.is_active]
+
+    def active_in(self, number: str) -> list[Booking]:
+        return [b for b in self._select(f"room = %s AND {ACTIVE_SQL}", [number]) if b.room == number and b.is_active]
+
+    def touching(self, first: date, last: date) -> list[Booking]:
+        return [b for b in self._select(f"({ACTIVE_SQL} OR (arrival <= %s AND departure >= %s))", [last, first])
+                if b.is_active or (b.arrival <= last and b.departure >= first)]
+
+    def add(self, booking: Booking) -> None:
+        self.known[booking.id] = booking
+        self.added.append(booking)
+
+    def save(self, booking: Booking) -> None:
+        if booking not in self.added:
+            self.changed[booking.id] = booking
+
+    def remove(self, booking: Booking) -> None:
+        if booking in self.added:
+            self.added.remove(booking)
+        else:
+            self.removed[booking.id] = booking
+        self.changed.pop(booking.id, None)
+        self.known.pop(booking.id, None)
+
+    def next_id(self) -> str:
+        while True:
+            self.uow.mark += 1
+            candidate = format_booking_id(self.uow.mark)
+            taken = self.uow.query_one("SELECT 1 FROM bookings WHERE hotel_id = %s AND id = %s", [candidate])
+            if not taken and candidate not in self.known:
+                return candidate
+
+
+class PgUnitOfWork(UnitOfWork):
+    """One command's transaction on one property of a PostgreSQL database."""
+
+    def __init__(self, url: str, hotel: str, lock_timeout: float = 10.0, *, create: bool = False,
+                 read_only: bool = False) -> None:
+        self.url, self.hotel, self.lock_timeout = url, hotel, lock_timeout
+        self.create, self.read_only = create, read_only
+        self.conn: Any = None
+        self.mark = 0
+        self._exists = False
+        self._replaced: tuple[int, int] | None = None
+        self._adopted: list[dict[str, Any]] = []
+
+    @property
+    def location(self) -> str:
+        return f"{without_password(self.url)} (hotel {self.hotel})"
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
+        return self.conn.execute(sql, [self.hotel, *(params or [])]).fetchall()
+
+    def query_one(self, sql: str, params: list[Any] | None = None) -> tuple | None:
+        return self.conn.execute(sql, [self.hotel, *(params or [])]).fetchone()
+
+    def __enter__(self) -> PgUnitOfWork:
+        import psycopg
+
+        kwargs: dict[str, Any] = {"application_name": "roomsync"}
+        if "connect_timeout" not in self.url:
+            kwargs["connect_timeout"] = 5
+        try:
+            self.conn = psycopg.connect(self.url, **kwargs)
+        except psycopg.Error as exc:
+            reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+            raise StoreUnavailable(f"cannot connect to PostgreSQL at {describe_target(self.url)}: {reason}") from None
+        try:
+            self._begin(psycopg)
+        except BaseException:
+            self._close()
+            raise
+        self.rooms = PgRooms(self)
+        self.bookings = PgBookings(self)
+        return self
+
+    def _begin(self, psycopg: Any) -> None:
+        try:
+            if self.read_only:
+                self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if self.create:
+                pg_schema.migrate(self.conn, self.location, self.hotel)
+                created = self.conn.execute("INSERT INTO hotels (id) VALUES (%s) ON CONFLICT DO NOTHING RETURNING id",
+                                            [self.hotel]).fetchone()
+                self._exists = created is None
+            else:
+                pg_schema.check_version(pg_schema.schema_version(self.conn), self.location, self.hotel)
+            lock = "" if self.read_only else " FOR UPDATE"
+            self.conn.execute("SELECT set_config('lock_timeout', %s, true)", [f"{self.lock_timeout * 1000:.0f}ms"])
+            row = self.conn.execute(f"SELECT last_booking_no FROM hotels WHERE id = %s{lock}", [self.hotel]).fetchone()
+        except psycopg.errors.LockNotAvailable:
+            raise LockTimeout(f"{self.location}: another roomsync command is writing to this hotel; try again, "
+                              f"or wait longer with --lock-timeout") from None
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"lost the connection to PostgreSQL at {describe_target(self.url)}: "
+                                   f"{str(exc).strip()}") from None
+        if row is None:
+            raise DataInvalid(f"{self.location}: no hotel {self.hotel!r} in this database; create it with "
+                              f"'roomsync init --store URL --hotel {self.hotel}'")
+        self.mark = row[0]
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.rollback()
+                self.conn.close()
+            except Exception:
+                pass
+            self.conn = None
+
+    def exists(self) -> bool:
+        return self._exists
+
+    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
+        old = self.query_one("SELECT (SELECT count(*) FROM rooms WHERE hotel_id = %s), "
+                             "(SELECT count(*) FROM bookings WHERE hotel_id = %s)", [self.hotel])
+        self._replaced = (old[0], old[1])
+        self.rooms.listed = list(rooms)
+        self.rooms.known = {r.number: r for r in self.rooms.listed}
+        self.bookings.added = list(bookings)
+        self.bookings.known = {b.id: b for b in self.bookings.added}
+        self.bookings.changed.clear()
+        self.bookings.removed.clear()
+
+    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
+        self._adopted = entries
+        self.mark = max(self.mark, id_mark)
+
+    def id_mark(self) -> int:
+        return self.mark
+
+    def history(self) -> list[dict[str, Any]]:
+        return [row[0] for row in self.query("SELECT entry FROM audit WHERE hotel_id = %s ORDER BY seq")]
+
+    def _changes(self) -> list[dict[str, Any]]:
+        if self._replaced is not None:
+            return replaced_hotel(*self._replaced, len(self.rooms.listed or []), len(self.bookings.added))
+        changes = [c for room, reason in self.rooms.changed.values()
+                   for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+        changes += [c for b in self.bookings.removed.values() for c in record_changes("booking", b.id, b.record, None)]
+        changes += [c for b in self.bookings.changed.values()
+                    for c in record_changes("booking", b.id, b.record, b.as_record())]
+        changes += [c for b in self.bookings.added for c in record_changes("booking", b.id, None, b.as_record())]
+        return changes
+
+    def commit(self, command: list[str]) -> dict[str, Any] | None:
+        import psycopg
+
+        changes = self._changes()
+        if not changes and not self._adopted:
+            return None
+        commit_id = uuid.uuid4().hex
+        entry = {"at": utc_now(), "user": current_user(), "command": command, "changes": changes,
+                 "booking_id_mark": self.mark, "commit": commit_id}
+        try:
+            self._flush(entry, commit_id)
+        except psycopg.errors.ExclusionViolation:
+            raise Refused("DOUBLE_BOOKING", "The database refused the change: it would double-book a room "
+                                            "(constraint no_double_booking); run 'roomsync validate'.") from None
+        except psycopg.errors.CheckViolation as exc:
+            name = getattr(exc.diag, "constraint_name", None) or "a check"
+            raise Refused("INVALID_DATES", f"The database refused the change ({name}): an active stay needs "
+                                           f"at least one night.") from None
+        except psycopg.OperationalError as exc:
+            raise WriteFailed(f"lost the connection to PostgreSQL before the commit ({str(exc).strip()}); "
+                              f"nothing was changed") from None
+        try:
+            self.conn.commit()
+        except psycopg.OperationalError:
+            if not self._committed(commit_id):
+                raise WriteFailed("the connection to PostgreSQL was lost during the commit, and the change "
+                                  "is not in the database; nothing was changed") from None
+        return entry
+
+    def _committed(self, commit_id: str) -> bool:
+        """After a lost COMMIT: wait for the property lock, then look for the audit row."""
+        with PgUnitOfWork(self.url, self.hotel, max(self.lock_timeout, 30.0)) as check:
+            return check.query_one("SELECT 1 FROM audit WHERE hotel_id = %s AND commit_id = %s",
+                                   [commit_id]) is not None
+
+    def _flush(self, entry: dict[str, Any], commit_id: str) -> None:
+        cur = self.conn.cursor()
+        h = self.hotel
+        if self._replaced is not None:
+            cur.execute("DELETE FROM bookings WHERE hotel_id = %s", [h])
+            cur.execute("DELETE FROM rooms WHERE hotel_id = %s", [h])
+            with cur.copy("COPY rooms (hotel_id, number, pos, status, type, extra, key_order) FROM STDIN") as copy:
+                for pos, room in enumerate(self.rooms.listed or [], start=1):
+                    copy.write_row((h, room.number, pos, *room_params(room)))
+        else:
+            cur.executemany("UPDATE rooms SET status = %s, type = %s, extra = %s, key_order = %s "
+                            "WHERE hotel_id = %s AND number = %s",
+                            [(*room_params(r), h, r.number) for r, _ in self.rooms.changed.values()])
+            cur.executemany("DELETE FROM bookings WHERE hotel_id = %s AND id = %s",
+                            [(h, b) for b in self.bookings.removed])
+            cur.executemany("UPDATE bookings SET room = %s, guest = %s, arrival = %s, departure = %s, status = %s, "
+                            "extra = %s, key_order = %s WHERE hotel_id = %s AND id = %s",
+                            [(*booking_params(b), h, b.id) for b in self.bookings.changed.values()])
+        if self.bookings.added:
+            start = cur.execute("SELECT coalesce(max(pos), 0) FROM bookings WHERE hotel_id = %s", [h]).fetchone()[0]
+            with cur.copy("COPY bookings (hotel_id, id, pos, room, guest, arrival, departure, status, extra, key_order)"
+                          " FROM STDIN") as copy:
+                for pos, booking in enumerate(self.bookings.added, start=start + 1):
+                    copy.write_row((h, booking.id, pos, *booking_params(booking)))
+            self.mark = max(self.mark, *(booking_number(b.id) for b in self.bookings.added))
+            entry["booking_id_mark"] = self.mark
+        for old in self._adopted:
+            cur.execute("INSERT INTO audit (hotel_id, entry) VALUES (%s, %s)", [h, json.dumps(old, ensure_ascii=False)])
+        cur.execute("UPDATE hotels SET last_booking_no = greatest(last_booking_no, %s) WHERE id = %s", [self.mark, h])
+        cur.execute("INSERT INTO audit (hotel_id, commit_id, entry) VALUES (%s, %s, %s)",
+                    [h, commit_id, json.dumps(entry, ensure_ascii=False)])
