@@ -21,17 +21,18 @@ def unknown_booking(booking_id: str) -> Refused:
     return Refused("UNKNOWN_BOOKING", f"Booking {booking_id} does not exist; 'roomsync bookings' lists them.")
 
 
-def stay_dates_refusal(arrival: date, departure: date, today: date) -> Refused | None:
+def stay_dates_refusal(arrival: date, departure: date, today: date, subject: str) -> Refused | None:
     """`book`'s date rules: at least one night, not starting in the past."""
     if departure <= arrival:
-        return Refused("INVALID_DATES", f"Departure {departure} must be after arrival {arrival}.")
+        return Refused("INVALID_DATES", f"{subject}: departure {departure} must be after arrival {arrival}.")
     if arrival < today:
-        return Refused("INVALID_DATES", f"Arrival {arrival} is before today ({today}); a stay cannot start in the past.")
+        return Refused("INVALID_DATES",
+                       f"{subject}: arrival {arrival} is before today ({today}); a stay cannot start in the past.")
     return None
 
 
-def check_stay_dates(arrival: date, departure: date, today: date) -> None:
-    refusal = stay_dates_refusal(arrival, departure, today)
+def check_stay_dates(arrival: date, departure: date, today: date, subject: str) -> None:
+    refusal = stay_dates_refusal(arrival, departure, today, subject)
     if refusal:
         raise refusal
 
@@ -134,7 +135,7 @@ def require_status(booking: Booking, allowed: set[BookingStatus], action: str) -
 def check_housekeeping(room: Room, bookings: list[Booking], status: RoomStatus, today: date, force: bool) -> None:
     if status in DERIVED:
         raise Refused("DERIVED_STATUS",
-                      f"{status.value} is derived from bookings and cannot be set by hand; "
+                      f"Room {room.number}: {status.value} is derived from bookings and cannot be set by hand; "
                       f"use checkin or book instead.")
     guests = guests_in(bookings)
     if guests:

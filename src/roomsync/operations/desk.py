@@ -87,7 +87,7 @@ def new_booking(uow: UnitOfWork, room: str, guest: str, arrival: date, departure
 
 def book(uow: UnitOfWork, clock: Clock, number: str, guest: str, arrival: date, departure: date) -> BookingChange:
     room = room_or_refuse(uow, number)
-    rules.check_stay_dates(arrival, departure, clock.today)
+    rules.check_stay_dates(arrival, departure, clock.today, f"Room {number}")
     refusal = rules.booking_refusal(room, uow.bookings.active_in(number), arrival, departure, clock.today)
     if refusal:
         raise refusal
@@ -114,7 +114,7 @@ def walk_in(uow: UnitOfWork, clock: Clock, number: str, guest: str, nights: int,
     bookings = uow.bookings.active_in(number)
     rules.check_room_ready_for_guest(room, bookings, force)
     arrival, departure = clock.today, clock.today + timedelta(days=nights)
-    rules.check_stay_dates(arrival, departure, clock.today)
+    rules.check_stay_dates(arrival, departure, clock.today, f"Room {number}")
     other = rules.conflicting_booking((arrival, departure), bookings, clock.today)
     if other is not None:
         raise rules.double_booking(room, other)

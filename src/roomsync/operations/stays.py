@@ -23,12 +23,12 @@ FINISHED = {BookingStatus.CHECKED_OUT, BookingStatus.CANCELLED, BookingStatus.NO
 
 
 def bookable_rooms(uow: UnitOfWork, today: date, arrival: date, departure: date,
-                   room_type: str | None = None) -> list[Room]:
+                   room_type: str | None = None, subject: str = "The stay") -> list[Room]:
     """The rooms `book` would accept for this stay, in file order (the date rules first).
 
     `availability` lists them and `book --type` takes the first: one decision for both.
     """
-    rules.check_stay_dates(arrival, departure, today)
+    rules.check_stay_dates(arrival, departure, today, subject)
     grouped = active_by_room(uow.bookings.active())
     return [
         room for room in uow.rooms.all()
@@ -39,7 +39,7 @@ def bookable_rooms(uow: UnitOfWork, today: date, arrival: date, departure: date,
 
 def book_by_type(uow: UnitOfWork, clock: Clock, room_type: str, guest: str, arrival: date,
                  departure: date) -> BookingChange:
-    free = bookable_rooms(uow, clock.today, arrival, departure, room_type)
+    free = bookable_rooms(uow, clock.today, arrival, departure, room_type, f"A {room_type} room")
     if not free:
         raise Refused("NO_ROOM_AVAILABLE",
                       f"No {room_type} room is free from {arrival} to {departure}; "
@@ -104,12 +104,14 @@ def amend(uow: UnitOfWork, clock: Clock, booking_id: str, *, arrival: date | Non
     room = uow.rooms.get(booking.room)
     if dates_change:
         if new_departure <= new_arrival:
-            raise Refused("INVALID_DATES", f"Departure {new_departure} must be after arrival {new_arrival}.")
-        if new_arrival != booking.arrival and new_arrival < clock.today:
-            raise Refused("INVALID_DATES", f"Arrival {new_arrival} is before today ({clock.today}).")
-        if booking.status is BookingStatus.CHECKED_IN and new_departure < clock.today:
             raise Refused("INVALID_DATES",
-                          f"Departure {new_departure} is before today ({clock.today}); check the guest out instead.")
+                          f"Booking {booking.id}: departure {new_departure} must be after arrival {new_arrival}.")
+        if new_arrival != booking.arrival and new_arrival < clock.today:
+            raise Refused("INVALID_DATES",
+                          f"Booking {booking.id}: arrival {new_arrival} is before today ({clock.today}).")
+        if booking.status is BookingStatus.CHECKED_IN and new_departure < clock.today:
+            raise Refused("INVALID_DATES", f"Booking {booking.id}: departure {new_departure} is before today "
+                                           f"({clock.today}); check the guest out instead.")
         if room is not None:
             if (booking.status is BookingStatus.RESERVED and room.status in OUT_OF_ORDER
                     and rules.includes_today(new_arrival, new_departure, clock.today)):

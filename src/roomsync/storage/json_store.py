@@ -48,9 +48,11 @@ class JsonRooms(Rooms):
 
 
 class JsonBookings(Bookings):
+    """The bookings as loaded; the indexes by id and by room are built on first use only."""
+
     def __init__(self, bookings: list[Booking], id_mark: int) -> None:
         self.list = bookings
-        self._by_id = {booking.id: booking for booking in bookings}
+        self._by_id: dict[str, Booking] | None = None
         self._by_room: dict[str, list[Booking]] | None = None
         self.id_mark = id_mark
         self._highest: int | None = None
@@ -58,18 +60,26 @@ class JsonBookings(Bookings):
         self.changed: dict[int, Booking] = {}
         self.removed: list[Booking] = []
 
+    def _ids(self) -> dict[str, Booking]:
+        if self._by_id is None:
+            self._by_id = {booking.id: booking for booking in self.list}
+        return self._by_id
+
+    def _rooms(self) -> dict[str, list[Booking]]:
+        if self._by_room is None:
+            self._by_room = {}
+            for booking in self.list:
+                self._by_room.setdefault(booking.room, []).append(booking)
+        return self._by_room
+
     def get(self, booking_id: str) -> Booking | None:
-        return self._by_id.get(booking_id)
+        return self._ids().get(booking_id)
 
     def all(self) -> list[Booking]:
         return self.list
 
     def for_room(self, number: str) -> list[Booking]:
-        if self._by_room is None:
-            self._by_room = {}
-            for booking in self.list:
-                self._by_room.setdefault(booking.room, []).append(booking)
-        return [b for b in self._by_room.get(number, []) if b.room == number and b.id in self._by_id]
+        return [b for b in self._rooms().get(number, []) if b.room == number]
 
     def active(self) -> list[Booking]:
         return [b for b in self.list if b.is_active]
@@ -82,23 +92,32 @@ class JsonBookings(Bookings):
 
     def add(self, booking: Booking) -> None:
         self.list.append(booking)
-        self._by_id[booking.id] = booking
         self.added.append(booking)
-        self._by_room = None
+        if self._by_id is not None:
+            self._by_id[booking.id] = booking
+        if self._by_room is not None:
+            self._by_room.setdefault(booking.room, []).append(booking)
 
     def save(self, booking: Booking) -> None:
         self.changed[id(booking)] = booking
-        self._by_room = None
+        if self._by_room is not None:
+            own = self._by_room.setdefault(booking.room, [])
+            if booking not in own:  # moved to another room: keep that room's list in file order
+                own.append(booking)
+                order = {id(b): i for i, b in enumerate(self.list)}
+                own.sort(key=lambda b: order.get(id(b), len(order)))
 
     def remove(self, booking: Booking) -> None:
         self.list.remove(booking)
-        del self._by_id[booking.id]
+        if self._by_id is not None:
+            del self._by_id[booking.id]
+        if self._by_room is not None:
+            self._by_room[booking.room].remove(booking)
         if booking in self.added:
             self.added.remove(booking)
         else:
             self.removed.append(booking)
         self.changed.pop(id(booking), None)
-        self._by_room = None
 
     def highest_id(self) -> int:
         """The mark, or a higher number found in the file (a hand-added booking)."""

@@ -2,117 +2,91 @@
 
 Parsing keeps every record as read (key order, unknown fields) next to the typed object;
 an invalid file becomes one `DataInvalid` naming the file, the record and the field.
+
+Speed matters here (a hotel's history is tens of thousands of bookings, read and written by
+every command): the field checks are pydantic constraints run in its compiled core, never
+Python callbacks, and JSON is parsed and pretty-printed by orjson (the standard library's
+`indent` mode falls back to a pure-Python encoder, ~30x slower). orjson cannot hold integers
+beyond 64 bits; a file that has one is read and written by the standard library instead.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import math
 from datetime import date
 from typing import Annotated, Any, Literal
 
+import orjson
+from pydantic import ConfigDict, Field, StrictInt, StrictStr, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
-
-from pydantic import BeforeValidator, ConfigDict, TypeAdapter, ValidationError
-from pydantic_core import PydanticCustomError
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import DataInvalid
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ROOM_STATUSES = ", ".join(s.value for s in RoomStatus)
-_BOOKING_STATUSES = ", ".join(s.value for s in BookingStatus)
-
-
-def _room_number(value: Any) -> Any:
-    """A bare integer in a hand-edited file is read as its string form."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        if not value.strip():
-            raise PydanticCustomError("room_number", "is empty")
-        return value
-    raise PydanticCustomError("room_number", "{value} is not a room number (a string such as \"102\")",
-                              {"value": json.dumps(value)})
-
-
-def _booking_id(value: Any) -> Any:
-    if isinstance(value, str) and value.strip():
-        return value
-    raise PydanticCustomError("booking_id", "{value} is not a booking id (a non-empty string such as \"B-000042\")",
-                              {"value": json.dumps(value)})
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def _a_date(value: Any) -> date:
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    shown = repr(value) if isinstance(value, str) else json.dumps(value)
-    raise PydanticCustomError("date", "{value} is not a date (YYYY-MM-DD)", {"value": shown})
-
-
-def _guest(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError("guest", "{value} is not a name (a string)", {"value": json.dumps(value)})
-    if not value.strip():
-        raise PydanticCustomError("guest", "is empty: every booking needs the guest's name")
-    return value
-
-
-def _one_of(kind: str, enum: type, listing: str):
-    def check(value: Any) -> Any:
-        try:
-            return enum(value)
-        except ValueError:
-            shown = repr(value) if isinstance(value, str) else json.dumps(value)
-            raise PydanticCustomError(
-                "status", "{value} is not a {kind} status ({listing})",
-                {"value": shown, "kind": kind, "listing": listing}) from None
-    return check
-
-
-def _optional_text(value: Any) -> Any:
-    if value is None or isinstance(value, str):
-        return value
-    raise PydanticCustomError("text", "{value} is not a string", {"value": json.dumps(value)})
-
-
-RoomNumber = Annotated[str, BeforeValidator(_room_number)]
+Kind = Literal["rooms", "bookings"]
+NonBlank = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
+DateText = Annotated[StrictStr, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+RoomNumber = Annotated[NonBlank | StrictInt, Field(union_mode="left_to_right")]
 
 
 class RoomFields(TypedDict):
     __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
     number: RoomNumber
-    status: Annotated[RoomStatus, BeforeValidator(_one_of("room", RoomStatus, _ROOM_STATUSES))]
-    type: NotRequired[Annotated[str | None, BeforeValidator(_optional_text)]]
+    status: Literal[tuple(s.value for s in RoomStatus)]  # type: ignore[valid-type]
+    type: NotRequired[StrictStr | None]
 
 
 class BookingFields(TypedDict):
     __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
-    id: Annotated[str, BeforeValidator(_booking_id)]
+    id: NonBlank
     room: RoomNumber
-    guest: Annotated[str, BeforeValidator(_guest)]
-    arrival: Annotated[date, BeforeValidator(_a_date)]
-    departure: Annotated[date, BeforeValidator(_a_date)]
-    status: Annotated[BookingStatus, BeforeValidator(_one_of("booking", BookingStatus, _BOOKING_STATUSES))]
+    guest: NonBlank
+    arrival: DateText
+    departure: DateText
+    status: Literal[tuple(s.value for s in BookingStatus)]  # type: ignore[valid-type]
 
 
-_ROOMS = TypeAdapter(list[RoomFields])
-_BOOKINGS = TypeAdapter(list[BookingFields])
-Kind = Literal["rooms", "bookings"]
+_ADAPTERS = {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
+
+# What each field must be, for "<value> is not <this>" messages.
+_EXPECTED = {
+    "number": 'a room number (a string such as "102")',
+    "room": 'a room number (a string such as "102")',
+    "id": 'a booking id (a string such as "B-000042")',
+    "guest": "a name (a string)",
+    "arrival": "a date (YYYY-MM-DD)",
+    "departure": "a date (YYYY-MM-DD)",
+    "type": "a room type (a string)",
+}
+_STATUSES = {
+    "rooms": "a room status (" + ", ".join(s.value for s in RoomStatus) + ")",
+    "bookings": "a booking status (" + ", ".join(s.value for s in BookingStatus) + ")",
+}
 
 
-def _raw_list(name: str, data: bytes) -> list[Any]:
-    if not data.strip():
-        raise DataInvalid(f"{name}: the file is empty; it must hold a JSON array ([] for none)")
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else json.dumps(value)[:60]
+
+
+def _field_message(kind: Kind, field: str, value: Any, missing: bool) -> str:
+    if missing:
+        return "is missing: every record needs one"
+    if field == "guest" and isinstance(value, str):
+        return "is empty: every booking needs the guest's name"
+    if field in ("number", "room", "id") and isinstance(value, str) and not value.strip():
+        return "is empty"
+    expected = _STATUSES[kind] if field == "status" else _EXPECTED.get(field, "valid")
+    return f"{_shown(value)} is not {expected}"
+
+
+def _parse_json(name: str, data: bytes) -> Any:
     try:
-        raw = json.loads(data, parse_constant=_no_constants)
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass  # the standard library gives the line and column, and reads integers of any size
+    try:
+        return json.loads(data, parse_constant=_no_constants, parse_float=_finite)
     except UnicodeDecodeError as exc:
         raise DataInvalid(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -121,11 +95,28 @@ def _raw_list(name: str, data: bytes) -> list[Any]:
         raise DataInvalid(f"{name}: not valid JSON: {exc}") from None
     except RecursionError:
         raise DataInvalid(f"{name}: not valid JSON: nested too deeply") from None
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large for a number")
+    return value
+
+
+def _raw_list(name: str, data: bytes) -> list[Any]:
+    if not data.strip():
+        raise DataInvalid(f"{name}: the file is empty; it must hold a JSON array ([] for none)")
+    raw = _parse_json(name, data)
     if not isinstance(raw, list):
         raise DataInvalid(f"{name}: the top level must be a JSON array of records, not {type(raw).__name__}")
     for position, record in enumerate(raw, start=1):
         if not isinstance(record, dict):
-            raise DataInvalid(f"{name}: record {position}: must be a JSON object, not {json.dumps(record)[:40]}")
+            raise DataInvalid(f"{name}: record {position}: must be a JSON object, not {_shown(record)}")
     return raw
 
 
@@ -139,59 +130,82 @@ def _label(kind: Kind, record: dict[str, Any]) -> str:
     return f" (booking {booking_id})" if isinstance(booking_id, str) and booking_id.strip() else ""
 
 
-def _invalid(name: str, kind: Kind, raw: list[Any], error: ValidationError) -> DataInvalid:
-    first = error.errors(include_url=False)[0]
-    loc = first["loc"]
-    position = int(loc[0]) + 1
-    fieldname = str(loc[1]) if len(loc) > 1 else "?"
-    message = "is missing: every record needs one" if first["type"] == "missing" else first["msg"]
-    return DataInvalid(f"{name}: record {position}{_label(kind, raw[position - 1])}: {fieldname}: {message}")
+def _where(name: str, kind: Kind, raw: list[Any], position: int, field: str) -> str:
+    return f"{name}: record {position}{_label(kind, raw[position - 1])}: {field}"
 
 
-def _duplicate(name: str, kind: Kind, raw: list[Any], keys: list[str]) -> None:
+def _validated(name: str, kind: Kind, raw: list[Any]) -> list[dict[str, Any]]:
+    try:
+        return _ADAPTERS[kind].validate_python(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = first["loc"]
+        position, field = int(loc[0]) + 1, str(loc[1]) if len(loc) > 1 else "?"
+        value = raw[position - 1].get(field)
+        message = _field_message(kind, field, value, first["type"] == "missing")
+        raise DataInvalid(f"{_where(name, kind, raw, position, field)}: {message}") from None
+
+
+def _check_unique(name: str, kind: Kind, raw: list[Any], keys: list[str]) -> None:
+    if len(set(keys)) == len(keys):
+        return
     seen: dict[str, int] = {}
+    field = "number" if kind == "rooms" else "id"
     for position, key in enumerate(keys, start=1):
         if key in seen:
             what = "room number" if kind == "rooms" else "booking id"
-            raise DataInvalid(
-                f"{name}: record {position}{_label(kind, raw[position - 1])}: "
-                f"{'number' if kind == 'rooms' else 'id'}: duplicate {what}, also record {seen[key]}")
+            raise DataInvalid(f"{_where(name, kind, raw, position, field)}: duplicate {what}, "
+                              f"also record {seen[key]}")
         seen[key] = position
 
 
 def parse_rooms(data: bytes, name: str = "rooms.json") -> list[Room]:
     raw = _raw_list(name, data)
-    try:
-        fields = _ROOMS.validate_python(raw)
-    except ValidationError as exc:
-        raise _invalid(name, "rooms", raw, exc) from None
-    rooms = [Room(f["number"], f["status"], f.get("type"), r) for f, r in zip(fields, raw)]
-    _duplicate(name, "rooms", raw, [room.number for room in rooms])
+    fields = _validated(name, "rooms", raw)
+    rooms = [Room(str(f["number"]), RoomStatus(f["status"]), f.get("type"), r) for f, r in zip(fields, raw)]
+    _check_unique(name, "rooms", raw, [room.number for room in rooms])
     return rooms
 
 
 def parse_bookings(data: bytes, name: str = "bookings.json") -> list[Booking]:
     raw = _raw_list(name, data)
-    try:
-        fields = _BOOKINGS.validate_python(raw)
-    except ValidationError as exc:
-        raise _invalid(name, "bookings", raw, exc) from None
-    bookings = [
-        Booking(f["id"], f["room"], f["guest"], f["arrival"], f["departure"], f["status"], r)
-        for f, r in zip(fields, raw)
-    ]
-    _duplicate(name, "bookings", raw, [booking.id for booking in bookings])
+    fields = _validated(name, "bookings", raw)
+    statuses = {s.value: s for s in BookingStatus}
+    bookings = []
+    fromisoformat = date.fromisoformat
+    for position, (f, r) in enumerate(zip(fields, raw), start=1):
+        try:
+            arrival, departure = fromisoformat(f["arrival"]), fromisoformat(f["departure"])
+        except ValueError:
+            field = "arrival" if not _is_date(f["arrival"]) else "departure"
+            raise DataInvalid(f"{_where(name, 'bookings', raw, position, field)}: "
+                              f"{_shown(f[field])} is not a date (YYYY-MM-DD)") from None
+        room = f["room"]
+        bookings.append(Booking(f["id"], room if type(room) is str else str(room), f["guest"], arrival, departure,
+                                statuses[f["status"]], r))
+    _check_unique(name, "bookings", raw, [booking.id for booking in bookings])
     return bookings
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def is_canonical(room_or_booking: Room | Booking) -> bool:
     """Whether the record as read already spells the core fields as roomsync writes them."""
     record = room_or_booking.record or {}
     if isinstance(room_or_booking, Room):
-        return isinstance(record.get("number"), str)
-    return isinstance(record.get("room"), str) and isinstance(record.get("id"), str)
+        return type(record.get("number")) is str
+    return type(record.get("room")) is str
 
 
 def dump_records(records: list[dict[str, Any]]) -> bytes:
     """Pretty-printed JSON, 2-space indent, UTF-8, trailing newline (SPEC §1)."""
-    return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        return orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n"
+    except TypeError:  # an integer beyond 64 bits
+        return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
