@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -44,6 +45,15 @@ def show_change(desk: Desk, change: ops.BookingChange, summary: str) -> None:
         return
     room = f"; room {change.room.number} is now {change.room.status.value}" if change.room else ""
     say(f"{summary}{room}.")
+
+
+def change_stay(desk: Desk, operation: Callable[..., ops.BookingChange], *args: Any,
+                summary: Callable[[Booking], str], **kwargs: Any) -> None:
+    """Run one booking operation in one unit of work, commit it, and show the result."""
+    with desk.unit_of_work() as uow:
+        change = operation(uow, desk.clock, *args, **kwargs)
+        uow.commit(desk.command_line)
+    show_change(desk, change, summary(change.booking))
 
 
 def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
@@ -150,16 +160,11 @@ def book(desk: Desk, room: Annotated[Optional[str], typer.Argument(help="Room nu
     if (room is None) == (room_type is None):
         raise UsageError("give either a ROOM or --type, not both" if room else "give a ROOM or --type TYPE")
     leave = departure_from(arrival, departure, nights)
-    with desk.unit_of_work() as uow:
-        if room_type is not None:
-            from roomsync.operations.stays import book_by_type
+    from roomsync.operations.stays import book_by_type
 
-            change = book_by_type(uow, desk.clock, room_type, guest, arrival, leave)
-        else:
-            change = ops.book(uow, desk.clock, room, guest, arrival, leave)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Booked room {change.booking.room} for {change.booking.guest} "
-                              f"({change.booking.id}), {arrival} to {leave}")
+    operation, where = (book_by_type, room_type) if room_type is not None else (ops.book, room)
+    change_stay(desk, operation, where, guest, arrival, leave,
+                summary=lambda b: f"Booked room {b.room} for {b.guest} ({b.id}), {b.arrival} to {b.departure}")
 
 
 @desk_command()
@@ -176,50 +181,36 @@ def checkin(desk: Desk, room: Room_,
         raise UsageError("--guest and --nights go with --walk-in")
     if walk_in and booking is not None:
         raise UsageError("--booking does not go with --walk-in")
-    with desk.unit_of_work() as uow:
-        if walk_in:
-            change = ops.walk_in(uow, desk.clock, room, guest or "", nights or 0, force=force)
-        else:
-            change = ops.check_in(uow, desk.clock, room, booking_id=booking, force=force)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Checked in {change.booking.guest} ({change.booking.id})")
+    summary = lambda b: f"Checked in {b.guest} ({b.id})"  # noqa: E731
+    if walk_in:
+        change_stay(desk, ops.walk_in, room, guest or "", nights or 0, force=force, summary=summary)
+    else:
+        change_stay(desk, ops.check_in, room, booking_id=booking, force=force, summary=summary)
 
 
 @desk_command()
 def checkout(desk: Desk, room: Room_,
              booking: Annotated[Optional[str], typer.Option("--booking", help="Which guest.")] = None) -> None:
     """Check out the room's guest; the room becomes DIRTY."""
-    with desk.unit_of_work() as uow:
-        change = ops.check_out(uow, desk.clock, room, booking_id=booking)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Checked out {change.booking.guest} ({change.booking.id})")
+    change_stay(desk, ops.check_out, room, booking_id=booking, summary=lambda b: f"Checked out {b.guest} ({b.id})")
 
 
 @desk_command()
 def cancel(desk: Desk, booking: BookingId) -> None:
     """Cancel a reservation."""
-    with desk.unit_of_work() as uow:
-        change = ops.cancel(uow, desk.clock, booking)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Cancelled {change.booking.id} ({change.booking.guest})")
+    change_stay(desk, ops.cancel, booking, summary=lambda b: f"Cancelled {b.id} ({b.guest})")
 
 
 @desk_command()
 def noshow(desk: Desk, booking: BookingId) -> None:
     """Mark a reservation whose guest did not come."""
-    with desk.unit_of_work() as uow:
-        change = ops.no_show(uow, desk.clock, booking)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Marked {change.booking.id} ({change.booking.guest}) a no-show")
+    change_stay(desk, ops.no_show, booking, summary=lambda b: f"Marked {b.id} ({b.guest}) a no-show")
 
 
 @desk_command()
 def delete(desk: Desk, booking: BookingId) -> None:
     """Remove a booking that is not checked in."""
-    with desk.unit_of_work() as uow:
-        change = ops.delete(uow, desk.clock, booking)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Deleted {change.booking.id} ({change.booking.guest})")
+    change_stay(desk, ops.delete, booking, summary=lambda b: f"Deleted {b.id} ({b.guest})")
 
 
 @desk_command()

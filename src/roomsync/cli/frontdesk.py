@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from roomsync.cli.base import Desk, desk_command, parse_day, parse_positive
-from roomsync.cli.commands import BookingId, Day, Guest, Nights, Room_, departure_from, show_change
+from roomsync.cli.commands import BookingId, Day, Guest, Nights, Room_, change_stay, departure_from
 from roomsync.cli.render import emit_json, report_lines, say, stored, table
 from roomsync.cli.tape_chart import draw_chart
 from roomsync.domain import views
@@ -113,11 +113,7 @@ def calendar(desk: Desk,
 def move(desk: Desk, booking: BookingId, room: Room_,
          force: Annotated[bool, typer.Option("--force", help="Move a guest into a DIRTY room.")] = False) -> None:
     """Move a reservation to another room, or a guest in house now."""
-    with desk.unit_of_work() as uow:
-        change = ops.move(uow, desk.clock, booking, room, force=force)
-        uow.commit(desk.command_line)
-    origin = f" from room {change.from_room.number}" if change.from_room else ""
-    show_change(desk, change, f"Moved {change.booking.guest} ({change.booking.id}){origin} to room {room}")
+    change_stay(desk, ops.move, booking, room, force=force, summary=lambda b: f"Moved {b.guest} ({b.id}) to room {room}")
 
 
 @desk_command()
@@ -128,29 +124,20 @@ def amend(desk: Desk, booking: BookingId, arrival: Day = None, departure: Day = 
         raise UsageError("give either --departure or --nights, not both")
     if arrival is None and departure is None and nights is None and guest is None:
         raise UsageError("nothing to amend: give --arrival, --departure, --nights or --guest")
-    with desk.unit_of_work() as uow:
-        change = ops.amend(uow, desk.clock, booking, arrival=arrival, departure=departure, nights=nights, guest=guest)
-        uow.commit(desk.command_line)
-    b = change.booking
-    show_change(desk, change, f"Amended {b.id}: {b.guest}, {b.arrival} to {b.departure}")
+    change_stay(desk, ops.amend, booking, arrival=arrival, departure=departure, nights=nights, guest=guest,
+                summary=lambda b: f"Amended {b.id}: {b.guest}, {b.arrival} to {b.departure}")
 
 
 @desk_command("undo-checkin")
 def undo_checkin(desk: Desk, booking: BookingId) -> None:
     """Undo a check-in made by mistake (the booking is Reserved again)."""
-    with desk.unit_of_work() as uow:
-        change = ops.undo_check_in(uow, desk.clock, booking)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Undid the check-in of {change.booking.guest} ({change.booking.id})")
+    change_stay(desk, ops.undo_check_in, booking, summary=lambda b: f"Undid the check-in of {b.guest} ({b.id})")
 
 
 @desk_command()
 def reinstate(desk: Desk, booking: BookingId) -> None:
     """Bring back a cancelled or no-show reservation."""
-    with desk.unit_of_work() as uow:
-        change = ops.reinstate(uow, desk.clock, booking)
-        uow.commit(desk.command_line)
-    show_change(desk, change, f"Reinstated {change.booking.id} ({change.booking.guest})")
+    change_stay(desk, ops.reinstate, booking, summary=lambda b: f"Reinstated {b.id} ({b.guest})")
 
 
 @desk_command("night-audit")

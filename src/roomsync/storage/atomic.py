@@ -231,7 +231,7 @@ def _roll_back(journal: dict, data_dir: Path) -> None:
     for entry in pending:
         _unlink(Path(entry["temp"]))
     for entry in files:
-        target, temp = Path(entry["target"]), Path(entry["temp"])
+        target = Path(entry["target"])
         directories.add(target.parent)
         if entry in pending or _file_digest(target) != entry["sha256"]:
             continue
