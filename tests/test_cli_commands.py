@@ -1,0 +1,879 @@
+"""End-to-end tests of every command of SPEC §3: success paths, refusals and their order.
+
+Each success test checks the effect on both data files and the `--json` shape of SPEC §5
+(booking operations print `{"booking", "room"}` with the objects exactly as stored). Each
+refusal test checks the code, exit 1, one JSON error document with `--json`, a one-line
+message on stderr naming the room or booking, and that no byte of any data file changed.
+
+The `hotel` fixture is `init --sample` dated TODAY = 2026-11-27:
+
+    101 RESERVED   B-000001 CheckedOut (history), B-000006 Reserved due 11-27..11-30,
+                   B-000010 Reserved 11-30..12-02
+    102 AVAILABLE  (no bookings)          103 AVAILABLE  B-000009 Reserved 11-29..12-02
+    104 AVAILABLE  B-000003 Cancelled     105 MAINTENANCE
+    201 AVAILABLE  B-000002 CheckedOut, B-000008 Reserved 11-28..12-01
+    202, 203 AVAILABLE                    204 RESERVED   B-000007 Reserved due 11-27..11-28
+    205 AVAILABLE  B-000012 Reserved 12-02..12-06
+    301 OCCUPIED   B-000005 CheckedIn 11-25..11-29 (Ada Lovelace)
+    302 AVAILABLE  B-000004 NoShow        303 AVAILABLE  B-000011 Reserved 12-04..12-07
+    304 DIRTY                             305 AVAILABLE
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import TODAY, run_cli, snapshot, write_hotel
+
+TIMESTAMP_FIELDS = ("created_at", "checked_in_at", "checked_out_at", "updated_at")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def rs(data: Path, *args: str, today: str | None = TODAY, as_json: bool = False,
+       env: dict[str, str] | None = None):
+    """Run `roomsync ARGS --data-dir DATA [--today T] [--json]` in-process; never a traceback."""
+    extra = ["--data-dir", str(data)]
+    if today is not None:
+        extra += ["--today", today]
+    if as_json:
+        extra.append("--json")
+    result = run_cli(*args, *extra, env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def ok_json(data: Path, *args: str, today: str | None = TODAY) -> Any:
+    """Run with --json, assert success, exactly one JSON document on stdout, nothing on stderr."""
+    result = rs(data, *args, today=today, as_json=True)
+    assert result.code == 0, (result.stdout, result.stderr)
+    assert result.stderr == ""
+    return json.loads(result.stdout)  # json.loads refuses trailing documents
+
+
+def rooms_file(data: Path) -> list[dict[str, Any]]:
+    return json.loads((data / "rooms.json").read_text(encoding="utf-8"))
+
+
+def bookings_file(data: Path) -> list[dict[str, Any]]:
+    return json.loads((data / "bookings.json").read_text(encoding="utf-8"))
+
+
+def room(data: Path, number: str) -> dict[str, Any]:
+    return next(r for r in rooms_file(data) if r["number"] == number)
+
+
+def booking(data: Path, booking_id: str) -> dict[str, Any]:
+    return next(b for b in bookings_file(data) if b["id"] == booking_id)
+
+
+def audit_lines(data: Path) -> list[str]:
+    path = data / "audit.jsonl"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def refused(data: Path, code: str, *args: str, names: tuple[str, ...] = (), today: str | None = TODAY,
+            exit_code: int = 1) -> str:
+    """Assert the command is refused with `code`, both with --json and without, writing nothing."""
+    before = snapshot(data)
+    as_json = rs(data, *args, today=today, as_json=True)
+    assert as_json.code == exit_code, (as_json.stdout, as_json.stderr)
+    document = json.loads(as_json.stdout)  # exactly one JSON document
+    assert set(document) == {"error"}
+    assert set(document["error"]) == {"code", "message"}
+    assert document["error"]["code"] == code, document
+    message = document["error"]["message"]
+    assert isinstance(message, str) and message.strip()
+    assert len(as_json.stderr.strip().splitlines()) == 1, as_json.stderr
+
+    human = rs(data, *args, today=today)
+    assert human.code == exit_code, (human.stdout, human.stderr)
+    assert human.stdout == ""
+    lines = human.stderr.strip().splitlines()
+    assert len(lines) == 1, human.stderr
+    for name in names:
+        assert name in lines[0], f"{name!r} not named in {lines[0]!r}"
+        assert name in message, f"{name!r} not named in {message!r}"
+    assert snapshot(data) == before, "a refused command changed a data file"
+    return message
+
+
+def R(number: str, status: str, **extra: Any) -> dict[str, Any]:
+    return {"number": number, "status": status, **extra}
+
+
+def B(booking_id: str, room_number: str, arrival: str, departure: str, status: str,
+      guest: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"id": booking_id, "room": room_number, "guest": guest or f"Guest {booking_id}",
+            "arrival": arrival, "departure": departure, "status": status, **extra}
+
+
+def no_temp_files(data: Path) -> None:
+    expected = {"rooms.json", "bookings.json", "audit.jsonl", ".roomsync.lock"}
+    leftovers = {p.name for p in data.iterdir()} - expected
+    assert not leftovers, f"files left behind: {leftovers}"
+
+
+def is_wall_clock_stamp(value: Any) -> bool:
+    """An ISO 8601 UTC timestamp within a day of the real clock (never from --today)."""
+    assert isinstance(value, str)
+    stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        return False
+    return abs(stamp - datetime.now(timezone.utc)) < timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- init
+
+def test_init_creates_empty_pretty_printed_files_and_prints_counts(tmp_path: Path) -> None:
+    data = tmp_path / "new" / "hotel"
+    document = ok_json(data, "init", today=None)
+    assert set(document) == {"data_dir", "rooms", "bookings"}
+    assert Path(document["data_dir"]).resolve() == data.resolve()
+    assert document["rooms"] == 0 and document["bookings"] == 0
+    for name in ("rooms.json", "bookings.json"):
+        text = (data / name).read_text(encoding="utf-8")
+        assert json.loads(text) == []
+        assert text.endswith("\n")
+    no_temp_files(data)
+
+
+def test_init_sample_counts_match_the_files_and_its_day_is_consistent(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    document = ok_json(data, "init", "--sample")
+    assert document["rooms"] == len(rooms_file(data)) == 15
+    assert document["bookings"] == len(bookings_file(data)) == 12
+    statuses = {b["status"] for b in bookings_file(data)}
+    assert {"CheckedIn", "Reserved", "CheckedOut"} <= statuses  # guest in house, arrivals, history
+    assert rs(data, "validate").code == 0
+    rooms_text = (data / "rooms.json").read_text(encoding="utf-8")
+    assert rooms_text.startswith("[\n  {\n    \"number\"")  # 2-space indent
+    no_temp_files(data)
+
+
+def test_init_human_output_names_the_directory(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = rs(data, "init", "--sample")
+    assert result.code == 0
+    assert str(data) in result.stdout and "15" in result.stdout
+
+
+@pytest.mark.parametrize("args", [("init",), ("init", "--sample")])
+def test_init_over_an_existing_hotel_is_refused_already_exists(hotel: Path, args: tuple[str, ...]) -> None:
+    refused(hotel, "ALREADY_EXISTS", *args, names=(str(hotel),))
+
+
+def test_init_force_replaces_both_files(hotel: Path) -> None:
+    document = ok_json(hotel, "init", "--force")
+    assert document["rooms"] == 0 and document["bookings"] == 0
+    assert rooms_file(hotel) == [] and bookings_file(hotel) == []
+    document = ok_json(hotel, "init", "--force", "--sample")
+    assert (document["rooms"], document["bookings"]) == (15, 12)
+    assert len(rooms_file(hotel)) == 15 and len(bookings_file(hotel)) == 12
+    no_temp_files(hotel)
+
+
+# --------------------------------------------------------------------------- rooms
+
+def test_rooms_json_is_the_array_of_stored_room_objects(hotel: Path) -> None:
+    assert ok_json(hotel, "rooms") == rooms_file(hotel)
+
+
+def test_rooms_json_keeps_unknown_fields_of_a_hand_edited_file(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "AVAILABLE", floor=1, view="sea", minibar={"beer": 2})], [])
+    assert ok_json(data, "rooms") == [{"number": "101", "status": "AVAILABLE", "floor": 1, "view": "sea",
+                                       "minibar": {"beer": 2}}]
+
+
+def test_rooms_table_shows_guest_in_house_due_arrival_and_drift_marker(hotel: Path) -> None:
+    (hotel / "rooms.json").write_text(
+        (hotel / "rooms.json").read_text().replace('"number": "102",\n    "status": "AVAILABLE"',
+                                                   '"number": "102",\n    "status": "OCCUPIED"'))
+    assert room(hotel, "102")["status"] == "OCCUPIED"
+    result = rs(hotel, "rooms")
+    assert result.code == 0 and result.stderr == ""
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:] if line.strip()}
+    assert "OCCUPIED" in lines["102"] and "AVAILABLE" in lines["102"]  # drift marker → AVAILABLE
+    assert "Ada Lovelace" in lines["301"]
+    assert "Katherine Johnson" in lines["101"] and "Donald Knuth" in lines["204"]
+    assert "→" not in lines["101"] and "→" not in lines["301"]
+
+
+# --------------------------------------------------------------------------- bookings
+
+def test_bookings_json_is_the_array_of_stored_records_in_file_order(hotel: Path) -> None:
+    assert ok_json(hotel, "bookings") == bookings_file(hotel)
+
+
+@pytest.mark.parametrize("options, expected", [
+    (("--room", "101"), ["B-000001", "B-000006", "B-000010"]),
+    (("--status", "reserved"), ["B-000006", "B-000007", "B-000008", "B-000009", "B-000010", "B-000011",
+                                "B-000012"]),
+    (("--status", "CHECKEDIN"), ["B-000005"]),
+    (("--status", "NoShow"), ["B-000004"]),
+    (("--room", "101", "--status", "Reserved"), ["B-000006", "B-000010"]),
+    (("--on", "2026-11-28"), ["B-000005", "B-000006", "B-000008"]),  # B-000007 leaves that morning
+    (("--on", "2026-11-18"), ["B-000001"]),  # a past night: checked-out history holds it
+    (("--on", "2026-11-25"), ["B-000005"]),  # cancelled B-000003 never holds a night
+    (("--room", "999"), []),
+])
+def test_bookings_filters_by_room_status_case_insensitively_and_night(hotel: Path, options: tuple[str, ...],
+                                                                      expected: list[str]) -> None:
+    document = ok_json(hotel, "bookings", *options)
+    assert [b["id"] for b in document] == expected
+    stored = {b["id"]: b for b in bookings_file(hotel)}
+    assert all(b == stored[b["id"]] for b in document)
+
+
+def test_bookings_table_lists_ids_guests_and_statuses(hotel: Path) -> None:
+    result = rs(hotel, "bookings", "--room", "301")
+    assert result.code == 0
+    assert "B-000005" in result.stdout and "Ada Lovelace" in result.stdout and "CheckedIn" in result.stdout
+    assert "B-000006" not in result.stdout
+
+
+def test_bookings_unknown_status_name_is_a_usage_error(hotel: Path) -> None:
+    before = snapshot(hotel)
+    result = rs(hotel, "bookings", "--status", "Sleeping")
+    assert result.code == 2 and result.stdout == ""
+    assert snapshot(hotel) == before
+
+
+# --------------------------------------------------------------------------- show
+
+def test_show_json_has_room_expected_status_and_its_bookings(hotel: Path) -> None:
+    document = ok_json(hotel, "show", "101")
+    assert set(document) == {"room", "expected_status", "bookings"}
+    assert document["room"] == room(hotel, "101")
+    assert document["expected_status"] == "RESERVED"
+    assert [b["id"] for b in document["bookings"]] == ["B-000001", "B-000006", "B-000010"]
+    assert document["bookings"] == [booking(hotel, i) for i in ("B-000001", "B-000006", "B-000010")]
+
+
+def test_show_reveals_a_stale_occupied_status_as_drift(hotel: Path) -> None:
+    text = (hotel / "rooms.json").read_text()
+    (hotel / "rooms.json").write_text(text.replace('"number": "102",\n    "status": "AVAILABLE"',
+                                                   '"number": "102",\n    "status": "OCCUPIED"'))
+    document = ok_json(hotel, "show", "102")
+    assert document["room"]["status"] == "OCCUPIED"
+    assert document["expected_status"] == "AVAILABLE"
+    assert document["bookings"] == []
+    human = rs(hotel, "show", "102")
+    assert human.code == 0 and "102" in human.stdout and "AVAILABLE" in human.stdout
+
+
+def test_show_unknown_room_is_refused(hotel: Path) -> None:
+    refused(hotel, "UNKNOWN_ROOM", "show", "999", names=("999",))
+
+
+# --------------------------------------------------------------------------- book
+
+def test_book_due_today_with_nights_appends_reserved_booking_and_room_becomes_reserved(hotel: Path) -> None:
+    before_ids = [b["id"] for b in bookings_file(hotel)]
+    audit_before = audit_lines(hotel)
+    document = ok_json(hotel, "book", "102", "--guest", "Linus Torvalds", "--arrival", TODAY, "--nights", "2")
+    assert set(document) == {"booking", "room"}
+    stored = bookings_file(hotel)
+    assert [b["id"] for b in stored[:-1]] == before_ids  # appended at the end
+    new = stored[-1]
+    assert document["booking"] == new
+    assert document["room"] == room(hotel, "102")
+    assert new["id"] == "B-000013" and new["id"] not in before_ids
+    assert (new["room"], new["guest"], new["arrival"], new["departure"], new["status"]) == \
+           ("102", "Linus Torvalds", "2026-11-27", "2026-11-29", "Reserved")
+    assert room(hotel, "102")["status"] == "RESERVED"
+    assert len(audit_lines(hotel)) == len(audit_before) + 1
+    assert rs(hotel, "validate").code == 0
+    no_temp_files(hotel)
+
+
+def test_book_future_stay_with_departure_keeps_room_available(hotel: Path) -> None:
+    document = ok_json(hotel, "book", "305", "--guest", "Guido", "--arrival", "2026-12-10",
+                       "--departure", "2026-12-12")
+    assert document["booking"]["departure"] == "2026-12-12" and document["booking"]["status"] == "Reserved"
+    assert document["room"] == room(hotel, "305") and document["room"]["status"] == "AVAILABLE"
+    assert document["booking"] == booking(hotel, document["booking"]["id"])
+
+
+def test_book_human_output_names_booking_and_room(hotel: Path) -> None:
+    result = rs(hotel, "book", "102", "--guest", "Linus", "--arrival", TODAY, "--nights", "1")
+    assert result.code == 0 and result.stderr == ""
+    assert "B-000013" in result.stdout and "102" in result.stdout and "RESERVED" in result.stdout
+
+
+def test_book_arriving_on_another_guests_departure_day_is_allowed(hotel: Path) -> None:
+    document = ok_json(hotel, "book", "204", "--guest", "Next", "--arrival", "2026-11-28", "--nights", "2")
+    assert document["booking"]["status"] == "Reserved"
+    assert room(hotel, "204")["status"] == "RESERVED"  # B-000007 still due today
+
+
+def test_book_in_dirty_room_due_today_leaves_it_dirty(hotel: Path) -> None:
+    document = ok_json(hotel, "book", "304", "--guest", "Dusty", "--arrival", TODAY, "--nights", "1")
+    assert document["room"]["status"] == "DIRTY"
+    assert room(hotel, "304")["status"] == "DIRTY"
+
+
+def test_book_wholly_future_stay_in_maintenance_room_is_allowed(hotel: Path) -> None:
+    document = ok_json(hotel, "book", "105", "--guest", "Later", "--arrival", "2026-11-28", "--nights", "1")
+    assert document["room"]["status"] == "MAINTENANCE"
+    assert booking(hotel, document["booking"]["id"])["status"] == "Reserved"
+
+
+def test_book_stamps_created_at_from_the_wall_clock_not_from_today(hotel: Path) -> None:
+    document = ok_json(hotel, "book", "102", "--guest", "Future", "--arrival", "2031-06-01", "--nights", "1",
+                       today="2031-06-01")
+    assert is_wall_clock_stamp(document["booking"]["created_at"])
+
+
+@pytest.mark.parametrize("args, code, names", [
+    (("book", "999", "--guest", "X", "--arrival", TODAY, "--nights", "1"), "UNKNOWN_ROOM", ("999",)),
+    (("book", "102", "--guest", "X", "--arrival", "2026-11-30", "--departure", "2026-11-30"),
+     "INVALID_DATES", ("102",)),
+    (("book", "102", "--guest", "X", "--arrival", "2026-11-30", "--departure", "2026-11-29"),
+     "INVALID_DATES", ("102",)),
+    (("book", "102", "--guest", "X", "--arrival", "2026-11-26", "--nights", "3"), "INVALID_DATES", ("102",)),
+    (("book", "105", "--guest", "X", "--arrival", TODAY, "--nights", "1"), "ROOM_OUT_OF_SERVICE", ("105",)),
+    (("book", "101", "--guest", "X", "--arrival", "2026-11-28", "--nights", "1"), "DOUBLE_BOOKING",
+     ("101", "B-000006")),
+    (("book", "201", "--guest", "X", "--arrival", "2026-11-30", "--nights", "5"), "DOUBLE_BOOKING",
+     ("201", "B-000008")),
+    (("book", "301", "--guest", "X", "--arrival", "2026-11-28", "--nights", "1"), "DOUBLE_BOOKING",
+     ("301", "B-000005")),
+    # order: unknown room before dates; dates before out of service; out of service before overlap
+    (("book", "999", "--guest", "X", "--arrival", "2026-11-20", "--departure", "2026-11-19"),
+     "UNKNOWN_ROOM", ("999",)),
+    (("book", "105", "--guest", "X", "--arrival", "2026-11-26", "--nights", "3"), "INVALID_DATES", ("105",)),
+], ids=['unknown_room', 'departure_equals_arrival', 'departure_before_arrival', 'arrival_before_today', 'maintenance_stay_includes_today', 'overlaps_due_reservation', 'overlaps_future_reservation', 'overlaps_guest_in_house', 'unknown_room_before_bad_dates', 'bad_dates_before_out_of_service'])
+def test_book_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
+    refused(hotel, code, *args, names=names)
+
+
+def test_book_in_out_of_service_room_is_refused_before_the_overlap(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("105", "OUT_OF_SERVICE")],
+                       [B("B-000001", "105", "2026-11-27", "2026-11-30", "Reserved")])
+    refused(data, "ROOM_OUT_OF_SERVICE", "book", "105", "--guest", "X", "--arrival", TODAY, "--nights", "1",
+            names=("105",))
+
+
+def test_book_overlapping_an_overstaying_guest_tonight_is_refused_but_tomorrow_is_free(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "OCCUPIED")],
+                       [B("B-000001", "101", "2026-11-20", "2026-11-25", "CheckedIn")])
+    refused(data, "DOUBLE_BOOKING", "book", "101", "--guest", "X", "--arrival", TODAY, "--nights", "1",
+            names=("101", "B-000001"))
+    document = ok_json(data, "book", "101", "--guest", "X", "--arrival", "2026-11-28", "--nights", "1")
+    assert document["room"]["status"] == "OCCUPIED"
+
+
+def test_book_ignores_finished_bookings_when_checking_overlap(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "AVAILABLE")],
+                       [B("B-000001", "101", "2026-11-27", "2026-11-30", "Cancelled"),
+                        B("B-000002", "101", "2026-11-27", "2026-11-30", "NoShow")])
+    document = ok_json(data, "book", "101", "--guest", "X", "--arrival", TODAY, "--nights", "2")
+    assert document["room"]["status"] == "RESERVED"
+    assert document["booking"]["id"] not in {"B-000001", "B-000002"}
+
+
+def test_booking_ids_are_never_issued_twice_even_after_delete(hotel: Path) -> None:
+    first = ok_json(hotel, "book", "102", "--guest", "A", "--arrival", "2026-12-10", "--nights", "1")
+    ok_json(hotel, "delete", first["booking"]["id"])
+    second = ok_json(hotel, "book", "102", "--guest", "B", "--arrival", "2026-12-10", "--nights", "1")
+    assert second["booking"]["id"] != first["booking"]["id"]
+    assert second["booking"]["id"] > first["booking"]["id"]
+
+
+@pytest.mark.parametrize("args", [
+    ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--nights", "0"),
+    ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--nights", "-2"),
+    ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--nights", "two"),
+    ("book", "102", "--guest", "X", "--arrival", "2026-12-32", "--nights", "1"),
+    ("book", "102", "--guest", "X", "--arrival", "01/12/2026", "--nights", "1"),
+    ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--departure", "tomorrow"),
+    ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--departure", "2026-12-03", "--nights", "2"),
+], ids=['nights_zero', 'nights_negative', 'nights_not_a_number', 'arrival_day_32', 'arrival_not_iso', 'departure_not_a_date', 'departure_and_nights_both'])
+def test_book_unparseable_values_are_usage_errors_exit_2(hotel: Path, args: tuple[str, ...]) -> None:
+    before = snapshot(hotel)
+    result = rs(hotel, *args)
+    assert result.code == 2, (result.stdout, result.stderr)
+    assert result.stderr.strip()
+    assert snapshot(hotel) == before
+
+
+# --------------------------------------------------------------------------- checkin
+
+def test_checkin_due_reservation_marks_it_checked_in_and_room_occupied(hotel: Path) -> None:
+    audit_before = audit_lines(hotel)
+    document = ok_json(hotel, "checkin", "101")
+    assert set(document) == {"booking", "room"}
+    assert document["booking"] == booking(hotel, "B-000006")
+    assert document["room"] == room(hotel, "101")
+    assert booking(hotel, "B-000006")["status"] == "CheckedIn"
+    assert is_wall_clock_stamp(booking(hotel, "B-000006")["checked_in_at"])
+    assert room(hotel, "101")["status"] == "OCCUPIED"
+    assert booking(hotel, "B-000010")["status"] == "Reserved"
+    assert len(audit_lines(hotel)) == len(audit_before) + 1
+    assert rs(hotel, "validate").code == 0
+    no_temp_files(hotel)
+
+
+def test_checkin_human_output_names_guest_and_booking(hotel: Path) -> None:
+    result = rs(hotel, "checkin", "204")
+    assert result.code == 0 and result.stderr == ""
+    assert "Donald Knuth" in result.stdout and "B-000007" in result.stdout and "OCCUPIED" in result.stdout
+
+
+def test_checkin_with_booking_chooses_among_two_due_reservations(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "RESERVED")],
+                       [B("B-000001", "101", "2026-11-27", "2026-11-29", "Reserved"),
+                        B("B-000002", "101", "2026-11-26", "2026-11-28", "Reserved")])
+    refused(data, "AMBIGUOUS_RESERVATION", "checkin", "101", names=("101",))
+    document = ok_json(data, "checkin", "101", "--booking", "B-000002")
+    assert document["booking"]["id"] == "B-000002" and document["booking"]["status"] == "CheckedIn"
+    assert booking(data, "B-000001")["status"] == "Reserved"
+    assert room(data, "101")["status"] == "OCCUPIED"
+
+
+def test_checkin_booking_option_accepts_the_only_due_reservation(hotel: Path) -> None:
+    document = ok_json(hotel, "checkin", "101", "--booking", "B-000006")
+    assert document["booking"]["status"] == "CheckedIn"
+
+
+def test_checkin_force_checks_in_to_a_dirty_room(hotel: Path) -> None:
+    ok_json(hotel, "book", "304", "--guest", "Dusty", "--arrival", TODAY, "--nights", "1")
+    refused(hotel, "ROOM_NOT_READY", "checkin", "304", names=("304",))
+    document = ok_json(hotel, "checkin", "304", "--force")
+    assert document["booking"]["status"] == "CheckedIn"
+    assert room(hotel, "304")["status"] == "OCCUPIED"
+
+
+def test_checkin_into_stale_occupied_room_without_guest_is_allowed(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("102", "OCCUPIED")],
+                       [B("B-000001", "102", "2026-11-27", "2026-11-28", "Reserved")])
+    document = ok_json(data, "checkin", "102")
+    assert document["booking"]["status"] == "CheckedIn"
+    assert room(data, "102")["status"] == "OCCUPIED"
+
+
+@pytest.mark.parametrize("args, code, names", [
+    (("checkin", "999"), "UNKNOWN_ROOM", ("999",)),
+    (("checkin", "301"), "ROOM_OCCUPIED", ("301",)),  # occupied AND nothing due: occupied wins
+    (("checkin", "105"), "ROOM_OUT_OF_SERVICE", ("105",)),
+    (("checkin", "304"), "ROOM_NOT_READY", ("304",)),  # dirty AND nothing due: not ready wins
+    (("checkin", "304", "--force"), "NO_DUE_RESERVATION", ("304",)),
+    (("checkin", "102"), "NO_DUE_RESERVATION", ("102",)),
+    (("checkin", "103"), "NO_DUE_RESERVATION", ("103",)),  # arrives in two days
+    (("checkin", "101", "--booking", "B-999999"), "NO_DUE_RESERVATION", ("B-999999",)),
+    (("checkin", "101", "--booking", "B-000010"), "NO_DUE_RESERVATION", ("B-000010",)),  # not due
+    (("checkin", "101", "--booking", "B-000007"), "NO_DUE_RESERVATION", ("B-000007",)),  # other room
+    (("checkin", "101", "--booking", "B-000001"), "NO_DUE_RESERVATION", ("B-000001",)),  # history
+    (("checkin", "999", "--booking", "B-999999"), "UNKNOWN_ROOM", ("999",)),
+    (("checkin", "301", "--booking", "B-000006"), "ROOM_OCCUPIED", ("301",)),
+], ids=['unknown_room', 'occupied_before_no_due_reservation', 'maintenance', 'dirty_before_no_due_reservation', 'dirty_forced_but_nothing_due', 'nothing_due', 'arrives_later', 'booking_unknown', 'booking_not_due', 'booking_of_other_room', 'booking_finished', 'unknown_room_before_booking_option', 'occupied_before_booking_option'])
+def test_checkin_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
+    refused(hotel, code, *args, names=names)
+
+
+def test_checkin_occupied_room_under_maintenance_reports_room_occupied_first(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "MAINTENANCE")],
+                       [B("B-000001", "101", "2026-11-26", "2026-11-29", "CheckedIn"),
+                        B("B-000002", "101", "2026-11-27", "2026-11-28", "Reserved")])
+    refused(data, "ROOM_OCCUPIED", "checkin", "101", names=("101",))
+
+
+def test_checkin_out_of_service_room_with_a_due_reservation_is_refused(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "OUT_OF_SERVICE")],
+                       [B("B-000001", "101", "2026-11-27", "2026-11-28", "Reserved")])
+    refused(data, "ROOM_OUT_OF_SERVICE", "checkin", "101", names=("101",))
+
+
+def test_checkin_stale_occupied_room_with_nothing_due_is_no_due_reservation(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("102", "OCCUPIED")], [])
+    refused(data, "NO_DUE_RESERVATION", "checkin", "102", names=("102",))
+
+
+def test_checkin_two_due_reservations_with_unrelated_booking_option_is_no_due_reservation(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "RESERVED"), R("102", "AVAILABLE")],
+                       [B("B-000001", "101", "2026-11-27", "2026-11-29", "Reserved"),
+                        B("B-000002", "101", "2026-11-27", "2026-11-28", "Reserved"),
+                        B("B-000003", "102", "2026-11-27", "2026-11-28", "Reserved")])
+    refused(data, "NO_DUE_RESERVATION", "checkin", "101", "--booking", "B-000003", names=("B-000003",))
+
+
+# --------------------------------------------------------------------------- checkin --walk-in
+
+def test_walk_in_creates_and_checks_in_a_booking_in_one_commit(hotel: Path) -> None:
+    audit_before = audit_lines(hotel)
+    document = ok_json(hotel, "checkin", "102", "--walk-in", "--guest", "Walk In", "--nights", "2")
+    assert set(document) == {"booking", "room"}
+    new = bookings_file(hotel)[-1]
+    assert document["booking"] == new
+    assert document["room"] == room(hotel, "102")
+    assert (new["room"], new["guest"], new["arrival"], new["departure"], new["status"]) == \
+           ("102", "Walk In", "2026-11-27", "2026-11-29", "CheckedIn")
+    assert new["id"] == "B-000013"
+    assert is_wall_clock_stamp(new["checked_in_at"])
+    assert room(hotel, "102")["status"] == "OCCUPIED"
+    assert len(audit_lines(hotel)) == len(audit_before) + 1
+    assert rs(hotel, "validate").code == 0
+
+
+def test_walk_in_leaving_on_next_guests_arrival_day_is_allowed(hotel: Path) -> None:
+    document = ok_json(hotel, "checkin", "201", "--walk-in", "--guest", "Short", "--nights", "1")
+    assert document["booking"]["departure"] == "2026-11-28"
+    assert room(hotel, "201")["status"] == "OCCUPIED"
+
+
+def test_walk_in_force_into_a_dirty_room(hotel: Path) -> None:
+    document = ok_json(hotel, "checkin", "304", "--walk-in", "--guest", "Brave", "--nights", "1", "--force")
+    assert document["room"]["status"] == "OCCUPIED"
+
+
+@pytest.mark.parametrize("args, code, names", [
+    (("checkin", "999", "--walk-in", "--guest", "W", "--nights", "1"), "UNKNOWN_ROOM", ("999",)),
+    (("checkin", "301", "--walk-in", "--guest", "W", "--nights", "5"), "ROOM_OCCUPIED", ("301",)),
+    (("checkin", "105", "--walk-in", "--guest", "W", "--nights", "1"), "ROOM_OUT_OF_SERVICE", ("105",)),
+    (("checkin", "304", "--walk-in", "--guest", "W", "--nights", "1"), "ROOM_NOT_READY", ("304",)),
+    (("checkin", "201", "--walk-in", "--guest", "W", "--nights", "2"), "DOUBLE_BOOKING", ("201", "B-000008")),
+    (("checkin", "101", "--walk-in", "--guest", "W", "--nights", "1"), "DOUBLE_BOOKING", ("101", "B-000006")),
+], ids=['unknown_room', 'occupied', 'maintenance', 'dirty', 'overlaps_tomorrows_arrival', 'overlaps_due_reservation'])
+def test_walk_in_refusals(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
+    refused(hotel, code, *args, names=names)
+
+
+def test_walk_in_into_dirty_room_with_overlapping_booking_is_room_not_ready_first(hotel: Path) -> None:
+    ok_json(hotel, "book", "304", "--guest", "Tomorrow", "--arrival", "2026-11-28", "--nights", "2")
+    refused(hotel, "ROOM_NOT_READY", "checkin", "304", "--walk-in", "--guest", "W", "--nights", "3",
+            names=("304",))
+    refused(hotel, "DOUBLE_BOOKING", "checkin", "304", "--walk-in", "--guest", "W", "--nights", "3", "--force",
+            names=("304",))
+
+
+@pytest.mark.parametrize("args", [
+    ("checkin", "102", "--walk-in", "--guest", "W", "--nights", "0"),
+    ("checkin", "102", "--walk-in", "--guest", "W"),
+    ("checkin", "102", "--walk-in", "--nights", "1"),
+    ("checkin", "102", "--walk-in", "--guest", "", "--nights", "1"),
+], ids=['nights_zero', 'nights_missing', 'guest_missing', 'guest_empty'])
+def test_walk_in_bad_or_missing_values_are_usage_errors_exit_2(hotel: Path, args: tuple[str, ...]) -> None:
+    before = snapshot(hotel)
+    result = rs(hotel, *args)
+    assert result.code == 2, (result.stdout, result.stderr)
+    assert result.stderr.strip()
+    assert snapshot(hotel) == before
+
+
+# --------------------------------------------------------------------------- checkout
+
+def test_checkout_marks_booking_checked_out_and_room_dirty(hotel: Path) -> None:
+    document = ok_json(hotel, "checkout", "301")
+    assert set(document) == {"booking", "room"}
+    assert document["booking"] == booking(hotel, "B-000005")
+    assert document["room"] == room(hotel, "301")
+    assert booking(hotel, "B-000005")["status"] == "CheckedOut"
+    assert is_wall_clock_stamp(booking(hotel, "B-000005")["checked_out_at"])
+    assert room(hotel, "301")["status"] == "DIRTY"
+    assert rs(hotel, "validate").code == 0
+    no_temp_files(hotel)
+
+
+def test_checkout_human_output_names_guest(hotel: Path) -> None:
+    result = rs(hotel, "checkout", "301")
+    assert result.code == 0 and "Ada Lovelace" in result.stdout and "DIRTY" in result.stdout
+
+
+def test_checkout_with_booking_picks_one_of_two_guests(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "OCCUPIED")],
+                       [B("B-000001", "101", "2026-11-26", "2026-11-29", "CheckedIn"),
+                        B("B-000002", "101", "2026-11-26", "2026-11-28", "CheckedIn")])
+    refused(data, "AMBIGUOUS_RESERVATION", "checkout", "101", names=("101",))
+    document = ok_json(data, "checkout", "101", "--booking", "B-000002")
+    assert document["booking"]["status"] == "CheckedOut"
+    assert booking(data, "B-000001")["status"] == "CheckedIn"
+    assert room(data, "101")["status"] == "OCCUPIED"  # the other guest is still in
+
+
+@pytest.mark.parametrize("args, code, names", [
+    (("checkout", "999"), "UNKNOWN_ROOM", ("999",)),
+    (("checkout", "999", "--booking", "B-000005"), "UNKNOWN_ROOM", ("999",)),
+    (("checkout", "102"), "NOT_CHECKED_IN", ("102",)),
+    (("checkout", "101"), "NOT_CHECKED_IN", ("101",)),  # reserved, not checked in
+    (("checkout", "301", "--booking", "B-000006"), "NOT_CHECKED_IN", ("B-000006",)),
+    (("checkout", "101", "--booking", "B-000005"), "NOT_CHECKED_IN", ("B-000005",)),  # in another room
+    (("checkout", "301", "--booking", "B-999999"), "NOT_CHECKED_IN", ("B-999999",)),
+], ids=['unknown_room', 'unknown_room_before_booking_option', 'no_guest', 'reserved_not_checked_in', 'booking_not_checked_in', 'booking_in_other_room', 'booking_unknown'])
+def test_checkout_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
+    refused(hotel, code, *args, names=names)
+
+
+def test_shipped_stale_occupied_rooms_never_block_checkin_or_housekeeping(tmp_path: Path) -> None:
+    from conftest import shipped_data
+
+    data = shipped_data(tmp_path)
+    refused(data, "NO_DUE_RESERVATION", "checkin", "102", names=("102",))
+    refused(data, "NOT_CHECKED_IN", "checkout", "202", names=("202",))
+    ok_json(data, "book", "102", "--guest", "Arriving", "--arrival", TODAY, "--nights", "1")
+    document = ok_json(data, "checkin", "102")
+    assert document["booking"]["status"] == "CheckedIn" and document["room"]["status"] == "OCCUPIED"
+    document = ok_json(data, "housekeeping", "202", "CLEAN")
+    assert document["room"]["status"] == "CLEAN"
+
+
+def test_checkout_of_stale_occupied_room_is_not_checked_in(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("102", "OCCUPIED")], [])
+    refused(data, "NOT_CHECKED_IN", "checkout", "102", names=("102",))
+
+
+# --------------------------------------------------------------------------- cancel / noshow / delete
+
+def test_cancel_due_reservation_frees_the_room(hotel: Path) -> None:
+    document = ok_json(hotel, "cancel", "B-000006")
+    assert set(document) == {"booking", "room"}
+    assert document["booking"] == booking(hotel, "B-000006")
+    assert document["booking"]["status"] == "Cancelled"
+    assert document["room"] == room(hotel, "101") and document["room"]["status"] == "AVAILABLE"
+    assert rs(hotel, "validate").code == 0
+
+
+def test_cancel_future_reservation_leaves_room_status(hotel: Path) -> None:
+    document = ok_json(hotel, "cancel", "B-000008")
+    assert document["booking"]["status"] == "Cancelled"
+    assert room(hotel, "201")["status"] == "AVAILABLE"
+
+
+def test_cancel_keeps_room_reserved_while_another_reservation_is_due(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "RESERVED")],
+                       [B("B-000001", "101", "2026-11-27", "2026-11-29", "Reserved"),
+                        B("B-000002", "101", "2026-11-26", "2026-11-28", "Reserved")])
+    document = ok_json(data, "cancel", "B-000001")
+    assert document["room"]["status"] == "RESERVED"
+    assert room(data, "101")["status"] == "RESERVED"
+
+
+def test_cancel_keeps_a_dirty_room_dirty(hotel: Path) -> None:
+    created = ok_json(hotel, "book", "304", "--guest", "D", "--arrival", TODAY, "--nights", "1")
+    document = ok_json(hotel, "cancel", created["booking"]["id"])
+    assert document["room"]["status"] == "DIRTY"
+
+
+def test_cancel_human_output_names_booking(hotel: Path) -> None:
+    result = rs(hotel, "cancel", "B-000007")
+    assert result.code == 0 and "B-000007" in result.stdout
+
+
+@pytest.mark.parametrize("booking_id, code", [
+    ("B-999999", "UNKNOWN_BOOKING"),
+    ("B-000005", "INVALID_TRANSITION"),  # CheckedIn
+    ("B-000001", "INVALID_TRANSITION"),  # CheckedOut
+    ("B-000003", "INVALID_TRANSITION"),  # Cancelled
+    ("B-000004", "INVALID_TRANSITION"),  # NoShow
+], ids=['unknown', 'checked_in', 'checked_out', 'cancelled', 'no_show'])
+def test_cancel_refusals(hotel: Path, booking_id: str, code: str) -> None:
+    refused(hotel, code, "cancel", booking_id, names=(booking_id,))
+
+
+def test_noshow_due_reservation_frees_the_room(hotel: Path) -> None:
+    document = ok_json(hotel, "noshow", "B-000007")
+    assert set(document) == {"booking", "room"}
+    assert document["booking"] == booking(hotel, "B-000007") and document["booking"]["status"] == "NoShow"
+    assert document["room"] == room(hotel, "204") and document["room"]["status"] == "AVAILABLE"
+
+
+def test_noshow_of_a_late_arrival_is_allowed(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "RESERVED")],
+                       [B("B-000001", "101", "2026-11-25", "2026-11-29", "Reserved")])
+    document = ok_json(data, "noshow", "B-000001")
+    assert document["booking"]["status"] == "NoShow"
+    assert room(data, "101")["status"] == "AVAILABLE"
+
+
+@pytest.mark.parametrize("booking_id, code", [
+    ("B-999999", "UNKNOWN_BOOKING"),
+    ("B-000005", "INVALID_TRANSITION"),  # CheckedIn
+    ("B-000003", "INVALID_TRANSITION"),  # Cancelled
+    ("B-000008", "INVALID_TRANSITION"),  # arrives tomorrow: cannot be a no-show yet
+], ids=['unknown', 'checked_in', 'cancelled', 'arrival_after_today'])
+def test_noshow_refusals(hotel: Path, booking_id: str, code: str) -> None:
+    refused(hotel, code, "noshow", booking_id, names=(booking_id,))
+
+
+def test_delete_removes_booking_prints_it_and_rederives_room(hotel: Path) -> None:
+    removed = booking(hotel, "B-000007")
+    document = ok_json(hotel, "delete", "B-000007")
+    assert set(document) == {"booking", "room"}
+    assert document["booking"] == removed
+    assert "B-000007" not in {b["id"] for b in bookings_file(hotel)}
+    assert len(bookings_file(hotel)) == 11
+    assert document["room"] == room(hotel, "204") and document["room"]["status"] == "AVAILABLE"
+    assert rs(hotel, "validate").code == 0
+
+
+def test_delete_history_booking_is_allowed(hotel: Path) -> None:
+    document = ok_json(hotel, "delete", "B-000001")
+    assert document["booking"]["status"] == "CheckedOut"
+    assert room(hotel, "101")["status"] == "RESERVED"
+
+
+@pytest.mark.parametrize("booking_id, code", [
+    ("B-999999", "UNKNOWN_BOOKING"),
+    ("B-000005", "INVALID_TRANSITION"),  # checked in: check out first
+], ids=['unknown', 'checked_in'])
+def test_delete_refusals(hotel: Path, booking_id: str, code: str) -> None:
+    refused(hotel, code, "delete", booking_id, names=(booking_id,))
+
+
+# --------------------------------------------------------------------------- housekeeping
+
+@pytest.mark.parametrize("number, given, stored", [
+    ("304", "clean", "CLEAN"),
+    ("304", "Available", "AVAILABLE"),
+    ("102", "dirty", "DIRTY"),
+    ("102", "MAINTENANCE", "MAINTENANCE"),
+    ("102", "out_of_service", "OUT_OF_SERVICE"),
+    ("105", "CLEAN", "CLEAN"),
+])
+def test_housekeeping_sets_status_case_insensitively(hotel: Path, number: str, given: str, stored: str) -> None:
+    document = ok_json(hotel, "housekeeping", number, given)
+    assert document == {"room": room(hotel, number)}
+    assert room(hotel, number)["status"] == stored
+    assert rs(hotel, "validate").code == 0
+
+
+def test_housekeeping_clean_with_due_reservation_shows_reserved(hotel: Path) -> None:
+    ok_json(hotel, "book", "304", "--guest", "D", "--arrival", TODAY, "--nights", "1")
+    assert room(hotel, "304")["status"] == "DIRTY"
+    document = ok_json(hotel, "housekeeping", "304", "CLEAN")
+    assert document["room"]["status"] == "RESERVED"
+    assert room(hotel, "304")["status"] == "RESERVED"
+    human = rs(hotel, "housekeeping", "304", "DIRTY")
+    assert human.code == 0 and "304" in human.stdout
+
+
+def test_housekeeping_force_closes_room_with_due_reservation_and_validate_reports_it(hotel: Path) -> None:
+    document = ok_json(hotel, "housekeeping", "101", "MAINTENANCE", "--force")
+    assert document["room"]["status"] == "MAINTENANCE"
+    report = json.loads(rs(hotel, "validate", as_json=True).stdout)
+    assert [(p["code"], p["room"], p["bookings"]) for p in report["problems"]] == \
+           [("ROOM_OUT_OF_SERVICE", "101", ["B-000006"])]
+
+
+@pytest.mark.parametrize("args, code, names", [
+    (("housekeeping", "999", "CLEAN"), "UNKNOWN_ROOM", ("999",)),
+    (("housekeeping", "999", "OCCUPIED"), "UNKNOWN_ROOM", ("999",)),
+    (("housekeeping", "102", "OCCUPIED"), "DERIVED_STATUS", ("102",)),
+    (("housekeeping", "102", "reserved"), "DERIVED_STATUS", ("102",)),
+    (("housekeeping", "301", "OCCUPIED"), "DERIVED_STATUS", ("301",)),  # derived before occupied
+    (("housekeeping", "301", "DIRTY"), "ROOM_OCCUPIED", ("301",)),
+    (("housekeeping", "301", "MAINTENANCE", "--force"), "ROOM_OCCUPIED", ("301",)),
+    (("housekeeping", "101", "MAINTENANCE"), "ROOM_RESERVED", ("101",)),
+    (("housekeeping", "204", "out_of_service"), "ROOM_RESERVED", ("204",)),
+], ids=['unknown_room', 'unknown_room_before_derived', 'occupied_is_derived', 'reserved_is_derived_case_insensitive', 'derived_before_occupied', 'guest_in_room', 'guest_in_room_even_forced', 'maintenance_with_due_reservation', 'out_of_service_with_due_reservation'])
+def test_housekeeping_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str,
+                                        names: tuple[str, ...]) -> None:
+    refused(hotel, code, *args, names=names)
+
+
+def test_housekeeping_occupied_room_with_due_reservation_is_room_occupied_first(tmp_path: Path) -> None:
+    data = write_hotel(tmp_path / "h", [R("101", "OCCUPIED")],
+                       [B("B-000001", "101", "2026-11-26", "2026-11-28", "CheckedIn"),
+                        B("B-000002", "101", "2026-11-27", "2026-11-29", "Reserved")])
+    refused(data, "ROOM_OCCUPIED", "housekeeping", "101", "MAINTENANCE", names=("101",))
+
+
+def test_housekeeping_unknown_status_name_is_a_usage_error(hotel: Path) -> None:
+    before = snapshot(hotel)
+    result = rs(hotel, "housekeeping", "102", "sparkling")
+    assert result.code == 2 and result.stdout == "" and result.stderr.strip()
+    assert snapshot(hotel) == before
+
+
+# --------------------------------------------------------------------------- history
+
+def test_history_lists_commits_newest_first_and_filters_by_room_or_booking(hotel: Path) -> None:
+    ok_json(hotel, "checkin", "101")
+    ok_json(hotel, "housekeeping", "102", "DIRTY")
+    entries = ok_json(hotel, "history")
+    assert len(entries) == len(audit_lines(hotel)) == 3
+    assert "housekeeping" in entries[0]["command"] and "checkin" in entries[1]["command"]
+    assert "init" in entries[2]["command"]
+    for_room = ok_json(hotel, "history", "101")
+    assert "checkin" in for_room[0]["command"]
+    assert all("housekeeping" not in e["command"] for e in for_room)
+    for_booking = ok_json(hotel, "history", "B-000006")
+    assert any("checkin" in e["command"] for e in for_booking)
+    assert all("housekeeping" not in e["command"] for e in for_booking)
+    human = rs(hotel, "history", "102")
+    assert human.code == 0 and "housekeeping" in human.stdout
+
+
+def test_refusals_and_read_only_commands_append_no_audit_line(hotel: Path) -> None:
+    before = audit_lines(hotel)
+    for args in (("rooms",), ("bookings",), ("show", "101"), ("validate",), ("reconcile",), ("history",),
+                 ("checkin", "301"), ("cancel", "B-000005")):
+        rs(hotel, *args)
+    assert audit_lines(hotel) == before
+
+
+# --------------------------------------------------------------------------- seed scenario 3
+
+def test_checkin_racing_manual_status_changes_ends_checked_in_occupied_and_consistent(hotel: Path) -> None:
+    """Seed scenario 3: concurrent processes; no lost update, booking and room change together."""
+    base = ["--data-dir", str(hotel), "--today", TODAY, "--json", "--lock-timeout", "30"]
+    commands = [
+        ["checkin", "101", "--force"],
+        ["housekeeping", "101", "DIRTY"],
+        ["housekeeping", "101", "clean"],
+        ["housekeeping", "101", "AVAILABLE"],
+        ["checkin", "204"],
+        ["housekeeping", "102", "DIRTY"],
+        ["housekeeping", "304", "CLEAN"],
+        ["housekeeping", "102", "CLEAN"],
+        ["housekeeping", "101", "DIRTY"],
+    ]
+    processes = [subprocess.Popen([sys.executable, "-m", "roomsync", *cmd, *base], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for cmd in commands]
+    outcomes = []
+    for cmd, process in zip(commands, processes):
+        out, err = process.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        outcomes.append((cmd, process.returncode, json.loads(out)))
+    for cmd, code, document in outcomes:
+        if cmd[0] == "checkin":
+            assert code == 0, (cmd, document)
+        elif cmd[1] == "101":
+            # before the check-in it succeeds; after it, the guest is in the room
+            assert code == 0 or (code == 1 and document["error"]["code"] == "ROOM_OCCUPIED"), (cmd, document)
+        else:
+            assert code == 0, (cmd, document)
+    assert booking(hotel, "B-000006")["status"] == "CheckedIn"
+    assert booking(hotel, "B-000007")["status"] == "CheckedIn"
+    assert room(hotel, "101")["status"] == "OCCUPIED"
+    assert room(hotel, "204")["status"] == "OCCUPIED"
+    assert room(hotel, "304")["status"] == "CLEAN"
+    assert room(hotel, "102")["status"] in {"DIRTY", "CLEAN"}
+    # no more than one audit line per successful command, and one for each check-in
+    successes = sum(1 for _, code, _ in outcomes if code == 0)
+    assert 1 + 2 <= len(audit_lines(hotel)) <= 1 + successes
+    report = rs(hotel, "validate", as_json=True)
+    assert report.code == 0, report.stdout
+    document = json.loads(report.stdout)
+    assert document["details"] == [] and document["problems"] == []
+    no_temp_files(hotel)
+
+
+def test_bare_integer_room_numbers_in_hand_edited_files_are_read_and_written_as_strings(tmp_path: Path) -> None:
+    data = tmp_path / "h"
+    data.mkdir()
+    (data / "rooms.json").write_text('[{"number": 102, "status": "AVAILABLE"}]\n')
+    (data / "bookings.json").write_text(json.dumps([
+        {"id": "B-000001", "room": 102, "guest": "Int", "arrival": TODAY, "departure": "2026-11-28",
+         "status": "Reserved"}]) + "\n")
+    document = ok_json(data, "checkin", "102")
+    assert document["booking"]["room"] == "102" and document["room"]["number"] == "102"
+    assert rooms_file(data) == [{"number": "102", "status": "OCCUPIED"}]
+    assert booking(data, "B-000001")["room"] == "102"
