@@ -49,6 +49,17 @@ class WriteFailed(RoomsyncError):
     exit_code = 3
 
 
+class CommitPending(RoomsyncError):
+    """A failed commit whose undo also failed: the next command decides it (exit 3).
+
+    Only a disk that fails both to write and to shorten a file gets here; roomsync says so
+    rather than claim `WRITE_FAILED`, which promises no change.
+    """
+
+    code = "COMMIT_PENDING"
+    exit_code = 3
+
+
 class StoreUnavailable(RoomsyncError):
     """The database server cannot be reached or refused the login (exit 3)."""
 

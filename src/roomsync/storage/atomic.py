@@ -1,37 +1,36 @@
 """All-or-nothing commit of several files plus one audit line, with recovery.
 
-`os.replace` is atomic for one file, not for two. A commit therefore has one commit point:
-the appearance of the journal `DATA_DIR/.roomsync-journal` (written to a temp name,
-fsynced, renamed, directory fsynced). The protocol, run under the data directory's lock:
+`os.replace` is atomic for one file, not for two. A commit therefore has one commit point,
+the audit line: the commit happened exactly when `audit.jsonl` holds its line (which
+carries the commit id). The protocol, run under the data directory's lock:
 
 1. **Prepare.** For each changed file (symlinks resolved to their target), write the new
-   content to `.NAME.<commit>.roomsync-tmp` beside the target (O_EXCL, the old file's mode),
-   fsync it, and hard-link the old file to `.NAME.<commit>.roomsync-bak`. fsync those
-   directories. Any failure here removes what was made: nothing changed (`WRITE_FAILED`).
-2. **Commit point.** Write the journal: each target, its temp, its backup, the SHA-256 of
-   the new content, the audit line and the audit file's size before. Rename it into place and
-   fsync the data directory.
+   content to `.NAME.<commit>.roomsync-tmp` beside the target (O_EXCL, the old file's mode)
+   and fsync it; hard-link the old file to `.NAME.<commit>.roomsync-bak`; fsync the
+   directories.
+2. **Intent.** Write the journal `DATA_DIR/.roomsync-journal` (each target, its temp, its
+   backup, the audit line and the audit file's size before): temp name, fsync, rename, fsync.
 3. **Apply.** Replace each target by its temp; fsync the directories.
-4. **Audit.** Append the audit line (it carries the commit id) to `audit.jsonl`; fsync.
-5. **Clean.** Remove the backups, then the journal; fsync.
+4. **Commit point.** Append the audit line to `audit.jsonl` and fsync it.
+5. **Clean.** Remove the backups and the journal; fsync. A failure here changes nothing:
+   the commit is done, and the next command's recovery finishes the cleaning.
 
-**Recovery**, run by every command before it reads: with no journal, stray temp/backup
-files are removed (the crash came before the commit point: the old pair stands). With a
-journal, each file is *applied* (target has the new checksum) or *pending* (its temp exists
-with the new checksum). If every file is one or the other, the commit is rolled forward:
-pending temps renamed, the audit line appended unless it is already the last line, then
-step 5. Otherwise it is rolled back: applied targets restored from their backups, temps
-removed, the audit file cut back to its old size, then step 5.
+A failure in steps 1-2 removes what was made: nothing changed (`WRITE_FAILED`). A failure in
+steps 3-4 is undone at once: the audit file is cut back to its old size first (so the commit
+point is not there), then the backups are put back and the temps removed. A crash, or a
+failure of the undo itself, leaves the journal for recovery, which decides the same way.
+That is what lets `WRITE_FAILED` promise "no change, now or later".
 
-A failure after the commit point is undone at once the same way; the undo's first act (removing a
-pending temp, or restoring an applied target) makes roll-forward impossible, so a crash during
-the undo also recovers to the old pair. That is what lets `WRITE_FAILED` promise "no change,
-now or later". Every fsync error is final for the command (PITFALLS: fsyncgate).
+**Recovery**, run by every command before it reads: with a journal, if the audit file holds
+the commit's complete line the commit is rolled forward (any temp still pending is renamed
+into place, then step 5); otherwise it is rolled back (backups renamed over their targets,
+new files removed, temps removed, the audit cut back, then step 5). Both are idempotent, so a
+crash during recovery is recovered by the next command. Without a journal, stray temp and
+backup files are removed. Every fsync error is final for the command (PITFALLS: fsyncgate).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -39,7 +38,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from roomsync.errors import DataInvalid, WriteFailed
+from roomsync.errors import CommitPending, DataInvalid, WriteFailed
 
 JOURNAL = ".roomsync-journal"
 TEMP_SUFFIX = ".roomsync-tmp"
@@ -63,16 +62,6 @@ def fsync_dir(directory: Path) -> None:
     finally:
         os.close(fd)
 
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _file_digest(path: Path) -> str | None:
-    try:
-        return _digest(path.read_bytes())
-    except FileNotFoundError:
-        return None
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:
@@ -106,6 +95,8 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
     """Write every change and the audit line, all or nothing (see the module docstring)."""
     entries: list[dict[str, str | None]] = []
     directories: set[Path] = {data_dir}
+    journal_temp = data_dir / f"{JOURNAL}.{commit_id}{TEMP_SUFFIX}"
+    journal_path = data_dir / JOURNAL
     try:
         for change in changes:
             target = Path(os.path.realpath(change.path))
@@ -115,8 +106,7 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
                 mode = os.stat(target).st_mode & 0o7777
             except FileNotFoundError:
                 mode, backup = _default_mode(), None
-            entries.append({"target": str(target), "temp": str(temp),
-                            "backup": str(backup) if backup else None, "sha256": _digest(change.content)})
+            entries.append({"target": str(target), "temp": str(temp), "backup": str(backup) if backup else None})
             _write_new(temp, change.content, mode)
             if backup is not None:
                 _keep_backup(target, backup)
@@ -124,25 +114,41 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
         for directory in directories:
             fsync_dir(directory)
         audit_size = audit_path.stat().st_size if audit_path.exists() else 0
-        journal = {"commit": commit_id, "files": entries, "audit": str(audit_path),
-                   "audit_size": audit_size, "audit_line": audit_line}
-        journal_temp = data_dir / f"{JOURNAL}.{commit_id}{TEMP_SUFFIX}"
+        journal = {"commit": commit_id, "files": entries, "audit": str(audit_path), "audit_size": audit_size}
         _write_new(journal_temp, json.dumps(journal).encode(), 0o600)
+        os.replace(journal_temp, journal_path)
+        fsync_dir(data_dir)
     except OSError as exc:
-        _discard(entries, data_dir / f"{JOURNAL}.{commit_id}{TEMP_SUFFIX}")
+        _discard(entries, [journal_temp, journal_path])
         raise WriteFailed(f"could not write the data files: {_reason(exc)}; nothing was changed") from None
     try:
-        os.replace(journal_temp, data_dir / JOURNAL)
-        fsync_dir(data_dir)
-        _apply(journal)
+        for entry in entries:
+            os.replace(entry["temp"], entry["target"])  # type: ignore[arg-type]
+        for directory in directories:
+            fsync_dir(directory)
+        _append_audit(audit_path, audit_line, audit_size)
     except OSError as exc:
-        try:
-            _roll_back(journal, data_dir)
-        except OSError as second:
-            raise WriteFailed(
-                f"could not write the data files ({_reason(exc)}) nor undo the half-done commit "
-                f"({_reason(second)}); the next roomsync command will finish undoing it") from None
-        raise WriteFailed(f"could not write the data files: {_reason(exc)}; nothing was changed") from None
+        _undo(journal, data_dir, exc)
+    try:
+        _finish(journal, directories)
+    except OSError:
+        pass  # committed: the next command's recovery removes what is left
+
+
+def _undo(journal: dict, data_dir: Path, cause: OSError) -> None:
+    """Undo a failed commit in place; raise WRITE_FAILED once the commit point is ruled out."""
+    try:
+        _cut_audit(journal)
+    except OSError as second:
+        raise CommitPending(
+            f"could not write the data files ({_reason(cause)}), and the audit line could not be "
+            f"removed either ({_reason(second)}): the next roomsync command will decide, from that "
+            f"line, whether this change stands") from None
+    try:
+        _roll_back(journal, data_dir)
+    except OSError:
+        pass  # the commit point is gone: the next command's recovery finishes the undo
+    raise WriteFailed(f"could not write the data files: {_reason(cause)}; nothing was changed")
 
 
 def _reason(exc: OSError) -> str:
@@ -163,54 +169,62 @@ def _keep_backup(target: Path, backup: Path) -> None:
             os.close(fd)
 
 
-def _discard(entries: list[dict[str, str | None]], journal_temp: Path) -> None:
+def _discard(entries: list[dict[str, str | None]], others: list[Path]) -> None:
     """Best-effort removal of what a failed prepare step made; recovery removes any rest."""
-    for entry in entries:
-        for key in ("temp", "backup"):
-            if entry[key]:
-                try:
-                    _unlink(Path(entry[key]))  # type: ignore[arg-type]
-                except OSError:
-                    pass
-    try:
-        _unlink(journal_temp)
-    except OSError:
-        pass
+    paths = [Path(e[key]) for e in entries for key in ("temp", "backup") if e[key]] + others  # type: ignore[arg-type]
+    for path in paths:
+        try:
+            _unlink(path)
+        except OSError:
+            pass
 
 
-def _apply(journal: dict) -> None:
-    """Steps 3-5: put every temp in place, append the audit line, clean up."""
-    directories = set()
-    for entry in journal["files"]:
-        temp = Path(entry["temp"])
-        if temp.exists():
-            os.replace(temp, entry["target"])
-        directories.add(temp.parent)
-    for directory in directories:
-        fsync_dir(directory)
-    _append_audit_once(Path(journal["audit"]), journal["audit_line"], journal["commit"], journal["audit_size"])
-    _finish(journal, directories)
-
-
-def _append_audit_once(audit: Path, line: str, commit_id: str, size_before: int) -> None:
+def _append_audit(audit: Path, line: str, size_before: int) -> None:
+    """Step 4, the commit point: the audit line, appended and fsynced."""
     fd = os.open(audit, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        size = os.fstat(fd).st_size
-        if size > size_before:
-            os.lseek(fd, size_before, os.SEEK_SET)
-            tail = os.read(fd, size - size_before)
-            if commit_id in tail.decode("utf-8", "replace") and tail.endswith(b"\n"):
-                return
-        os.ftruncate(fd, size_before)
-        os.lseek(fd, size_before, os.SEEK_SET)
         data = (line + "\n").encode("utf-8")
-        while data:
-            data = data[os.write(fd, data):]
+        if size_before:
+            os.lseek(fd, size_before - 1, os.SEEK_SET)
+            if os.read(fd, 1) != b"\n":  # a hand edit left no newline at the end
+                data = b"\n" + data
+        os.lseek(fd, size_before, os.SEEK_SET)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
         os.fsync(fd)
     finally:
         os.close(fd)
     if size_before == 0:
         fsync_dir(audit.parent)
+
+
+def _audit_has(journal: dict) -> bool:
+    """Whether the commit point was reached: the audit holds the commit's complete line."""
+    try:
+        with open(journal["audit"], "rb") as handle:
+            handle.seek(journal["audit_size"])
+            tail = handle.read()
+    except FileNotFoundError:
+        return False
+    return tail.endswith(b"\n") and f'"commit": "{journal["commit"]}"'.encode() in tail
+
+
+def _cut_audit(journal: dict) -> None:
+    """Remove the commit's audit line. The shortening itself decides (every later command
+    reads the file as shortened); its fsync is attempted, and a failure of it tolerated,
+    since the line it removes was never durably written either."""
+    audit = Path(journal["audit"])
+    if audit.exists() and audit.stat().st_size > journal["audit_size"]:
+        fd = os.open(audit, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, journal["audit_size"])
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+        finally:
+            os.close(fd)
 
 
 def _finish(journal: dict, directories: set[Path]) -> None:
@@ -223,29 +237,32 @@ def _finish(journal: dict, directories: set[Path]) -> None:
         fsync_dir(directory)
 
 
-def _roll_back(journal: dict, data_dir: Path) -> None:
-    """Undo a commit whose journal exists; the first act makes roll-forward impossible."""
+def _roll_forward(journal: dict, data_dir: Path) -> None:
     directories = {data_dir}
-    files = journal["files"]
-    pending = [e for e in files if Path(e["temp"]).exists()]
-    for entry in pending:
-        _unlink(Path(entry["temp"]))
-    for entry in files:
-        target = Path(entry["target"])
-        directories.add(target.parent)
-        if entry in pending or _file_digest(target) != entry["sha256"]:
-            continue
-        if entry["backup"]:
-            os.replace(entry["backup"], target)
-        else:
-            _unlink(target)
+    for entry in journal["files"]:
+        temp = Path(entry["temp"])
+        if temp.exists():
+            os.replace(temp, entry["target"])
+        directories.add(temp.parent)
     for directory in directories:
         fsync_dir(directory)
-    audit = Path(journal["audit"])
-    if audit.exists() and audit.stat().st_size > journal["audit_size"]:
-        with open(audit, "r+b") as handle:
-            handle.truncate(journal["audit_size"])
-            os.fsync(handle.fileno())
+    _finish(journal, directories)
+
+
+def _roll_back(journal: dict, data_dir: Path) -> None:
+    """Put every target back as it was before the commit (idempotent)."""
+    _cut_audit(journal)
+    directories = {data_dir}
+    for entry in journal["files"]:
+        target, temp = Path(entry["target"]), Path(entry["temp"])
+        directories.add(target.parent)
+        _unlink(temp)
+        if entry["backup"] is None:
+            _unlink(target)  # the commit created it
+        elif Path(entry["backup"]).exists():
+            os.replace(entry["backup"], target)
+    for directory in directories:
+        fsync_dir(directory)
     _finish(journal, directories)
 
 
@@ -255,16 +272,13 @@ def recover(data_dir: Path, data_files: list[Path]) -> None:
     if journal_path.exists():
         try:
             journal = json.loads(journal_path.read_bytes())
-            files = journal["files"]
+            journal["files"], journal["commit"], journal["audit"], journal["audit_size"]
         except (ValueError, KeyError, TypeError):
             raise DataInvalid(
                 f"{journal_path}: the commit journal is damaged; move it aside and run 'roomsync validate'") from None
         try:
-            complete = all(
-                _file_digest(Path(e["temp"])) == e["sha256"] or _file_digest(Path(e["target"])) == e["sha256"]
-                for e in files)
-            if complete:
-                _apply(journal)
+            if _audit_has(journal):
+                _roll_forward(journal, data_dir)
             else:
                 _roll_back(journal, data_dir)
         except OSError as exc:

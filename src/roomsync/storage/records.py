@@ -80,13 +80,24 @@ def _field_message(kind: Kind, field: str, value: Any, missing: bool) -> str:
     return f"{_shown(value)} is not {expected}"
 
 
-def _parse_json(name: str, data: bytes) -> Any:
+class _NotANumber(float):
+    """NaN, Infinity or an overflowing number, kept only long enough to name its record."""
+
+    def __new__(cls, text: str) -> _NotANumber:
+        value = super().__new__(cls, "nan")
+        value.text = text  # type: ignore[attr-defined]
+        return value
+
+
+def _parse_json(name: str, data: bytes) -> tuple[Any, bool]:
+    """The parsed document, and whether the standard library had to read it (then it may
+    hold NaN or Infinity, which orjson refuses outright)."""
     try:
-        return orjson.loads(data)
+        return orjson.loads(data), False
     except orjson.JSONDecodeError:
         pass  # the standard library gives the line and column, and reads integers of any size
     try:
-        return json.loads(data, parse_constant=_no_constants, parse_float=_finite)
+        return json.loads(data, parse_constant=_NotANumber, parse_float=_finite), True
     except UnicodeDecodeError as exc:
         raise DataInvalid(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -97,26 +108,44 @@ def _parse_json(name: str, data: bytes) -> Any:
         raise DataInvalid(f"{name}: not valid JSON: nested too deeply") from None
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
 def _finite(text: str) -> float:
     value = float(text)
-    if math.isinf(value):
-        raise ValueError(f"{text} is too large for a number")
-    return value
+    return _NotANumber(text) if math.isinf(value) else value
 
 
-def _raw_list(name: str, data: bytes) -> list[Any]:
+def _not_a_number(value: Any) -> _NotANumber | None:
+    """The first NaN/Infinity anywhere inside a value, if any."""
+    if isinstance(value, _NotANumber):
+        return value
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        found = _not_a_number(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _check_numbers(name: str, kind: Kind, raw: list[Any]) -> None:
+    """JSON has no NaN or Infinity: name the record and field that holds one."""
+    for position, record in enumerate(raw, start=1):
+        for field, value in record.items():
+            found = _not_a_number(value)
+            if found is not None:
+                raise DataInvalid(f"{_where(name, kind, raw, position, field)}: {found.text} is not a JSON number "
+                                  f"(JSON has no NaN or Infinity)")
+
+
+def _raw_list(name: str, kind: Kind, data: bytes) -> list[Any]:
     if not data.strip():
         raise DataInvalid(f"{name}: the file is empty; it must hold a JSON array ([] for none)")
-    raw = _parse_json(name, data)
+    raw, lenient = _parse_json(name, data)
     if not isinstance(raw, list):
         raise DataInvalid(f"{name}: the top level must be a JSON array of records, not {type(raw).__name__}")
     for position, record in enumerate(raw, start=1):
         if not isinstance(record, dict):
             raise DataInvalid(f"{name}: record {position}: must be a JSON object, not {_shown(record)}")
+    if lenient and _not_a_number(raw) is not None:
+        _check_numbers(name, kind, raw)
     return raw
 
 
@@ -160,7 +189,7 @@ def _check_unique(name: str, kind: Kind, raw: list[Any], keys: list[str]) -> Non
 
 
 def parse_rooms(data: bytes, name: str = "rooms.json") -> list[Room]:
-    raw = _raw_list(name, data)
+    raw = _raw_list(name, "rooms", data)
     fields = _validated(name, "rooms", raw)
     rooms = [Room(str(f["number"]), RoomStatus(f["status"]), f.get("type"), r) for f, r in zip(fields, raw)]
     _check_unique(name, "rooms", raw, [room.number for room in rooms])
@@ -168,7 +197,7 @@ def parse_rooms(data: bytes, name: str = "rooms.json") -> list[Room]:
 
 
 def parse_bookings(data: bytes, name: str = "bookings.json") -> list[Booking]:
-    raw = _raw_list(name, data)
+    raw = _raw_list(name, "bookings", data)
     fields = _validated(name, "bookings", raw)
     statuses = {s.value: s for s in BookingStatus}
     bookings = []
