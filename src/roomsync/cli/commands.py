@@ -39,7 +39,7 @@ def root(version: Annotated[bool, typer.Option("--version", callback=_version, i
 def show_change(desk: Desk, change: ops.BookingChange, summary: str) -> None:
     if desk.json:
         document = {"booking": stored(change.booking), "room": stored(change.room)}
-        if change.from_room is not None:
+        if change.moved:
             document["from_room"] = stored(change.from_room)
         emit_json(document)
         return

@@ -32,6 +32,8 @@ class BookingChange:
     booking: Booking
     room: Room | None
     from_room: Room | None = None
+    moved: bool = False
+    """A move: the JSON document carries `from_room` (null when the old room does not exist)."""
 
 
 def room_or_refuse(uow: UnitOfWork, number: str) -> Room:

@@ -51,13 +51,6 @@ def book_by_type(uow: UnitOfWork, clock: Clock, room_type: str, guest: str, arri
     return BookingChange(booking, room)
 
 
-def nights_to_come(booking: Booking, today: date) -> tuple[date, date]:
-    """The nights a move must find free: a reservation's stay, a guest's rest of stay."""
-    if booking.status is BookingStatus.CHECKED_IN:
-        return today, today + ONE_NIGHT if booking.departure < today else booking.departure
-    return booking.arrival, booking.departure
-
-
 def move(uow: UnitOfWork, clock: Clock, booking_id: str, number: str, *, force: bool = False) -> BookingChange:
     booking = booking_or_refuse(uow, booking_id)
     target = room_or_refuse(uow, number)
@@ -71,9 +64,15 @@ def move(uow: UnitOfWork, clock: Clock, booking_id: str, number: str, *, force: 
         rules.check_room_ready_for_guest(target, bookings, force)
     elif target.status in OUT_OF_ORDER and rules.includes_today(booking.arrival, booking.departure, clock.today):
         raise rules.out_of_service(target, "it cannot take a stay that includes today")
-    other = rules.conflicting_booking(nights_to_come(booking, clock.today), bookings, clock.today, booking)
+    # SPEC §7 checks the nights still to come; a guest in house also carries the nights
+    # already spent into room R (a booking names one room), so their whole held stay is
+    # checked, or a stale late arrival in R would become a §4 DOUBLE_BOOKING problem.
+    other = rules.conflicting_booking(held_nights(booking, clock.today), bookings, clock.today, booking)
     if other is not None:
-        raise rules.double_booking(target, other)
+        refusal = rules.double_booking(target, other)
+        if other.departure <= clock.today:
+            refusal.message += f" ({other.id} never arrived: mark it with 'roomsync noshow {other.id}' first.)"
+        raise refusal
     old_room = uow.rooms.get(booking.room)
     booking.room = number
     booking.stamp("updated_at", clock.now)
@@ -84,7 +83,7 @@ def move(uow: UnitOfWork, clock: Clock, booking_id: str, number: str, *, force: 
         else:
             rederive(uow, old_room, clock.today)
     rederive(uow, target, clock.today)
-    return BookingChange(booking, target, old_room)
+    return BookingChange(booking, target, old_room, moved=True)
 
 
 def amend(uow: UnitOfWork, clock: Clock, booking_id: str, *, arrival: date | None = None,
