@@ -4,10 +4,11 @@ Parsing keeps every record as read (key order, unknown fields) next to the typed
 an invalid file becomes one `DataInvalid` naming the file, the record and the field.
 
 Speed matters here (a hotel's history is tens of thousands of bookings, read and written by
-every command): the field checks are pydantic constraints run in its compiled core, never
-Python callbacks, and JSON is parsed and pretty-printed by orjson (the standard library's
-`indent` mode falls back to a pure-Python encoder, ~30x slower). orjson cannot hold integers
-beyond 64 bits; a file that has one is read and written by the standard library instead.
+every command): JSON is parsed by pydantic's compiled parser (integers of any size, key
+order kept), the field checks are pydantic constraints run in its compiled core, never
+Python callbacks, and files are pretty-printed by orjson (the standard library's `indent`
+mode falls back to a pure-Python encoder, ~30x slower). orjson cannot write integers beyond
+64 bits; a file that has one is written by the standard library instead.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import ConfigDict, Field, StrictInt, StrictStr, StringConstraints, TypeAdapter, ValidationError
+from pydantic_core import from_json
 from typing_extensions import NotRequired, TypedDict
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
@@ -91,11 +93,11 @@ class _NotANumber(float):
 
 def _parse_json(name: str, data: bytes) -> tuple[Any, bool]:
     """The parsed document, and whether the standard library had to read it (then it may
-    hold NaN or Infinity, which orjson refuses outright)."""
+    hold NaN or Infinity, which pydantic's parser refuses outright)."""
     try:
-        return orjson.loads(data), False
-    except orjson.JSONDecodeError:
-        pass  # the standard library gives the line and column, and reads integers of any size
+        return from_json(data, allow_inf_nan=False), False
+    except ValueError:
+        pass  # the standard library names the line and column of the error
     try:
         return json.loads(data, parse_constant=_NotANumber, parse_float=_finite), True
     except UnicodeDecodeError as exc:
