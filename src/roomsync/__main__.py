@@ -1,3 +1,3 @@
-from roomsync.cli.app import main
+from roomsync.cli.app import run
 
-main()
+run()

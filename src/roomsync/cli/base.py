@@ -8,6 +8,7 @@ environment variables) after the command name, hands the command a `Desk`, and t
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -199,6 +200,26 @@ def desk_command(name: str | None = None, **options: Any) -> Callable[[Callable[
         return func
 
     return register
+
+
+def run() -> None:
+    """The console script: `main()`, then leave at once.
+
+    Output is flushed and every file and lock was closed by the command itself; what is
+    skipped is freeing a large hotel's objects one by one (a tenth of a second at 100,000
+    bookings), which the operating system does all at once.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or 1
+    os._exit(code)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -49,7 +50,22 @@ class BookingFields(TypedDict):
     status: Literal[tuple(s.value for s in BookingStatus)]  # type: ignore[valid-type]
 
 
-_ADAPTERS = {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
+def _adapters() -> dict[str, TypeAdapter[Any]]:
+    """Built with pydantic's plugin discovery off: roomsync uses no plugin, and the lookup
+    (importlib.metadata over every installed package) costs more than the validation of a
+    small hotel."""
+    previous = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
+    try:
+        return {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
+    finally:
+        if previous is None:
+            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
+        else:
+            os.environ["PYDANTIC_DISABLE_PLUGINS"] = previous
+
+
+_ADAPTERS = _adapters()
 
 # What each field must be, for "<value> is not <this>" messages.
 _EXPECTED = {
@@ -138,20 +154,19 @@ def _check_numbers(name: str, kind: Kind, raw: list[Any]) -> None:
 
 
 def _raw_list(name: str, kind: Kind, data: bytes) -> list[Any]:
-    if not data.strip():
+    if not data or data.isspace():
         raise DataInvalid(f"{name}: the file is empty; it must hold a JSON array ([] for none)")
     raw, lenient = _parse_json(name, data)
     if not isinstance(raw, list):
         raise DataInvalid(f"{name}: the top level must be a JSON array of records, not {type(raw).__name__}")
-    for position, record in enumerate(raw, start=1):
-        if not isinstance(record, dict):
-            raise DataInvalid(f"{name}: record {position}: must be a JSON object, not {_shown(record)}")
     if lenient and _not_a_number(raw) is not None:
         _check_numbers(name, kind, raw)
     return raw
 
 
-def _label(kind: Kind, record: dict[str, Any]) -> str:
+def _label(kind: Kind, record: Any) -> str:
+    if not isinstance(record, dict):
+        return ""
     if kind == "rooms":
         number = record.get("number")
         if isinstance(number, (str, int)) and not isinstance(number, bool) and str(number).strip():
@@ -171,7 +186,11 @@ def _validated(name: str, kind: Kind, raw: list[Any]) -> list[dict[str, Any]]:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         loc = first["loc"]
-        position, field = int(loc[0]) + 1, str(loc[1]) if len(loc) > 1 else "?"
+        position = int(loc[0]) + 1
+        if len(loc) == 1:  # the record itself is not an object
+            raise DataInvalid(f"{name}: record {position}: must be a JSON object, "
+                              f"not {_shown(raw[position - 1])}") from None
+        field = str(loc[1])
         value = raw[position - 1].get(field)
         message = _field_message(kind, field, value, first["type"] == "missing")
         raise DataInvalid(f"{_where(name, kind, raw, position, field)}: {message}") from None
@@ -193,7 +212,12 @@ def _check_unique(name: str, kind: Kind, raw: list[Any], keys: list[str]) -> Non
 def parse_rooms(data: bytes, name: str = "rooms.json") -> list[Room]:
     raw = _raw_list(name, "rooms", data)
     fields = _validated(name, "rooms", raw)
-    rooms = [Room(str(f["number"]), RoomStatus(f["status"]), f.get("type"), r) for f, r in zip(fields, raw)]
+    rooms = []
+    for f, r in zip(fields, raw):
+        number = f["number"]
+        if type(number) is not str:  # a bare integer: read, and written back, as its string form
+            number = r["number"] = str(number)
+        rooms.append(Room(number, RoomStatus(f["status"]), f.get("type"), r))
     _check_unique(name, "rooms", raw, [room.number for room in rooms])
     return rooms
 
@@ -212,8 +236,9 @@ def parse_bookings(data: bytes, name: str = "bookings.json") -> list[Booking]:
             raise DataInvalid(f"{_where(name, 'bookings', raw, position, field)}: "
                               f"{_shown(f[field])} is not a date (YYYY-MM-DD)") from None
         room = f["room"]
-        bookings.append(Booking(f["id"], room if type(room) is str else str(room), f["guest"], arrival, departure,
-                                statuses[f["status"]], r))
+        if type(room) is not str:  # a bare integer: read, and written back, as its string form
+            room = r["room"] = str(room)
+        bookings.append(Booking(f["id"], room, f["guest"], arrival, departure, statuses[f["status"]], r))
     _check_unique(name, "bookings", raw, [booking.id for booking in bookings])
     return bookings
 
@@ -224,14 +249,6 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def is_canonical(room_or_booking: Room | Booking) -> bool:
-    """Whether the record as read already spells the core fields as roomsync writes them."""
-    record = room_or_booking.record or {}
-    if isinstance(room_or_booking, Room):
-        return type(record.get("number")) is str
-    return type(record.get("room")) is str
 
 
 def dump_records(records: list[dict[str, Any]]) -> bytes:
