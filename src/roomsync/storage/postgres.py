@@ -115,13 +115,17 @@ class PgBookings(Bookings):
         self.added: list[Booking] = []
         self.changed: dict[str, Booking] = {}
         self.removed: dict[str, Booking] = {}
+        self._read: dict[tuple, list[Booking]] = {}
 
     def _select(self, where: str, params: list[Any] | None = None) -> list[Booking]:
         """Rows matching `where` as stored, plus this transaction's changed and new bookings
         (callers filter again in Python: a booking changed here may no longer match)."""
-        rows = self.uow.query(f"SELECT {BOOKING_COLUMNS} FROM bookings WHERE hotel_id = %s AND {where} "
-                              f"ORDER BY pos", params)
-        found = [self.known.setdefault(row[0], booking_from_row(row)) for row in rows]
+        key = (where, tuple(params or ()))
+        if key not in self._read:  # the property is locked (or a snapshot): rows read stay true
+            rows = self.uow.query(f"SELECT {BOOKING_COLUMNS} FROM bookings WHERE hotel_id = %s AND {where} "
+                                  f"ORDER BY pos", params)
+            self._read[key] = [self.known.setdefault(row[0], booking_from_row(row)) for row in rows]
+        found = self._read[key]
         seen = {id(b) for b in found}
         extra = [b for b in [*self.changed.values(), *self.added] if id(b) not in seen]
         return [b for b in found + extra if b.id not in self.removed]
@@ -183,7 +187,7 @@ class PgUnitOfWork(UnitOfWork):
         self.url, self.hotel, self.lock_timeout = url, hotel, lock_timeout
         self.create, self.read_only = create, read_only
         self.conn: Any = None
-        self.mark = 0
+        self.mark = self.mark_read = 0
         self._exists = False
         self._replaced: tuple[int, int] | None = None
         self._adopted: list[dict[str, Any]] = []
@@ -241,7 +245,7 @@ class PgUnitOfWork(UnitOfWork):
         if row is None:
             raise DataInvalid(f"{self.location}: no hotel {self.hotel!r} in this database; create it with "
                               f"'roomsync init --store URL --hotel {self.hotel}'")
-        self.mark = row[0]
+        self.mark = self.mark_read = row[0]
 
     def __exit__(self, *exc_info: object) -> None:
         self._close()
@@ -268,6 +272,7 @@ class PgUnitOfWork(UnitOfWork):
         self.bookings.known = {b.id: b for b in self.bookings.added}
         self.bookings.changed.clear()
         self.bookings.removed.clear()
+        self.bookings._read.clear()
 
     def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
         self._adopted = entries
@@ -353,6 +358,8 @@ class PgUnitOfWork(UnitOfWork):
             entry["booking_id_mark"] = self.mark
         for old in self._adopted:
             cur.execute("INSERT INTO audit (hotel_id, entry) VALUES (%s, %s)", [h, json.dumps(old, ensure_ascii=False)])
-        cur.execute("UPDATE hotels SET last_booking_no = greatest(last_booking_no, %s) WHERE id = %s", [self.mark, h])
+        if self.mark != self.mark_read:
+            cur.execute("UPDATE hotels SET last_booking_no = greatest(last_booking_no, %s) WHERE id = %s",
+                        [self.mark, h])
         cur.execute("INSERT INTO audit (hotel_id, commit_id, entry) VALUES (%s, %s, %s)",
                     [h, commit_id, json.dumps(entry, ensure_ascii=False)])
