@@ -5,6 +5,7 @@
     python benchmarks/run.py --sizes small,medium # some sizes
     python benchmarks/run.py --smoke              # CI: a tiny hotel, one run, no targets judged
     python benchmarks/run.py --markdown           # also print a table for the README
+    python benchmarks/run.py --postgres URL       # also the PostgreSQL store (or env ROOMSYNC_BENCH_PG)
 
 Run it with the interpreter of the environment roomsync is installed in (a venv's
 `bin/python`): commands are run through the `roomsync` console script next to
@@ -29,7 +30,23 @@ Peak memory is the child's max RSS, from `os.wait4`. Figures, not assertions: ta
 printed MET / NOT MET and never change the exit status, which is non-zero only when a
 roomsync command (or the floor) fails.
 
-Standard library only, plus orjson when importable.
+With `--postgres URL` (default: env ROOMSYNC_BENCH_PG; with neither, the PostgreSQL part is
+skipped, and the output says so), each selected size is also loaded into a fresh property of
+that database (`roomsync import --replace`, property `bench_<size>_<pid>`, timed once). One
+`checkin` is timed straight after the import (which refreshes the planner's statistics
+itself: without that a lookup by id scanned the whole history until autovacuum ran); then
+`ANALYZE rooms, bookings` runs once more and the same commands are measured as whole processes with
+`--store URL --hotel H`: `checkin` (undone by `undo-checkin` after each run, untimed), `book`
+(its booking removed by `delete` after each run, untimed), `reconcile` (dry run) and
+`rooms --json`. They are shown next to the JSON store's figures for the same size, with
+checkin's cost across sizes (SPEC §8: it must not grow with the history). The server's fsync
+and synchronous_commit settings are printed: a throwaway server with fsync=off understates
+what a commit costs on a durable one. The properties are deleted at the end unless `--keep`
+(or by hand: DELETE FROM audit/bookings/rooms WHERE hotel_id = …, hotels WHERE id = …).
+`--smoke` touches PostgreSQL only when given a URL, and then also checks the imported property.
+
+Standard library only, plus orjson when importable (and psycopg, imported only for
+`--postgres`: the server's settings, ANALYZE, dropping the benchmark's properties).
 """
 
 from __future__ import annotations
@@ -38,12 +55,15 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -414,6 +434,9 @@ class Step:
     source: Path | None = None   # a data dir copied afresh to `scratch` before each run
     expect: int = 0
     roomsync: bool = True        # a roomsync command (counts for memory and failures)
+    # Untimed, after each successful run (given the run's stdout file): puts the state back
+    # for the next run; returns what went wrong, or None.
+    after: Callable[[Path], str | None] | None = None
 
 
 @dataclass
@@ -445,14 +468,24 @@ def measure(steps: list[Step], runs: int, scratch: Path, logs: Path, env: dict[s
             out, err = logs / f"{number}.out", logs / f"{number}.err"
             elapsed, code, rss = spawn(step.argv, out, err, env)
             if code != step.expect:
-                tail = (err.read_text(encoding="utf-8", errors="replace").strip()
-                        or out.read_text(encoding="utf-8", errors="replace").strip()).splitlines()[-5:]
-                result.failed = f"exit {code}, expected {step.expect}: " + (" | ".join(tail) or "(no stderr)")
+                result.failed = f"exit {code}, expected {step.expect}: {tail(out, err)}"
                 progress(f"  FAILED {step.label}: {result.failed}")
                 continue
             result.times.append(elapsed)
             result.rss.append(rss)
+            if step.after is not None:
+                problem = step.after(out)
+                if problem:
+                    result.failed = f"resetting after run {run + 1}: {problem}"
+                    progress(f"  FAILED {step.label}: {result.failed}")
     return results
+
+
+def tail(out: Path, err: Path) -> str:
+    """The last lines a failed process printed (stderr, else stdout)."""
+    lines = (err.read_text(encoding="utf-8", errors="replace").strip()
+             or out.read_text(encoding="utf-8", errors="replace").strip()).splitlines()[-5:]
+    return " | ".join(lines) or "(no output)"
 
 
 def pairwise(results: dict[str, Measured], label: str, base: str) -> float:
@@ -461,6 +494,226 @@ def pairwise(results: dict[str, Measured], label: str, base: str) -> float:
     if not a or not b or a.failed or b.failed or not a.times or len(a.times) != len(b.times):
         return float("nan")
     return statistics.median(x / y for x, y in zip(a.times, b.times))
+
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL store (SPEC §8)
+# ---------------------------------------------------------------------------------------
+
+PG_ENV = "ROOMSYNC_BENCH_PG"
+PG_ORDER = ["checkin", "book", "reconcile", "rooms --json"]  # table order; JSON rows of the same label
+
+
+def shown_url(url: str) -> str:
+    """The URL for output: any password replaced by ***."""
+    url = re.sub(r"(password=)[^&\s]+", r"\1***", url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        if parts.password is not None:
+            host = parts.netloc.rsplit("@", 1)[1]
+            return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    except ValueError:
+        pass
+    return url
+
+
+@dataclass
+class PgSize:
+    hotel: str                                   # the property code
+    imported: Measured                           # the one timed import
+    # One checkin straight after the import (import runs ANALYZE itself; this shows it did).
+    first: Measured | None = None
+    analyze: float | str = 0.0                   # seconds ANALYZE took, or what went wrong
+    results: dict[str, Measured] = field(default_factory=dict)
+
+
+class Postgres:
+    """The benchmark's own use of the server: its settings, and dropping its properties."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.shown = url, shown_url(url)
+        self.properties: list[str] = []          # created (or being created): dropped at the end
+        self.sizes: dict[str, PgSize] = {}
+        self.server = ""                         # "PostgreSQL 15.18, fsync=off, synchronous_commit=on"
+        self.fsync_off = False
+
+    def connect(self):  # noqa: ANN201 - psycopg is imported only here
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name="roomsync-bench")
+
+    def probe(self) -> str | None:
+        """Read the server's version and durability settings; what went wrong, or None."""
+        try:
+            with self.connect() as conn:
+                values = [conn.execute(f"SHOW {name}").fetchone()[0]
+                          for name in ("server_version", "fsync", "synchronous_commit", "full_page_writes")]
+        except ImportError:
+            return (f"psycopg is not importable by {sys.executable}: install roomsync's PostgreSQL extra "
+                    f"(pip install 'roomsync[postgres]') in this environment")
+        except Exception as exc:  # psycopg.Error, or a malformed URL
+            reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+            return f"cannot connect to {self.shown}: {reason}"
+        version, fsync, sync, fpw = values
+        self.fsync_off = fsync == "off"
+        self.server = (f"PostgreSQL {version.split()[0]}, fsync={fsync}, synchronous_commit={sync}, "
+                       f"full_page_writes={fpw}")
+        return None
+
+    def durability_note(self) -> str:
+        if self.fsync_off:
+            return ("fsync=off: commits never wait for the disk here, so write figures understate a durable "
+                    "server (production keeps fsync=on)")
+        return "fsync=on: commits wait for the disk"
+
+    def analyze(self) -> float | str:
+        """ANALYZE the tables (what autovacuum does soon after a bulk load): seconds, or the error."""
+        started = time.perf_counter()
+        try:
+            with self.connect() as conn:
+                conn.execute("ANALYZE rooms, bookings")
+        except Exception as exc:
+            return f"ANALYZE failed: {str(exc).strip() or type(exc).__name__}"
+        return time.perf_counter() - started
+
+    def drop(self) -> str | None:
+        """Delete the benchmark's properties (audit, bookings, rooms, hotels rows)."""
+        if not self.properties:
+            return None
+        try:
+            with self.connect() as conn:
+                with conn.transaction():
+                    for table, column in (("audit", "hotel_id"), ("bookings", "hotel_id"), ("rooms", "hotel_id"),
+                                          ("hotels", "id")):
+                        conn.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [self.properties])
+        except Exception as exc:
+            return (f"could not drop the properties {', '.join(self.properties)} from {self.shown}: "
+                    f"{str(exc).strip() or type(exc).__name__}")
+        self.properties = []
+        return None
+
+
+def measure_postgres(pg: Postgres, roomsync: list[str], hotel: Hotel, runs: int, logs: Path,
+                     env: dict[str, str], day: str) -> PgSize:
+    """Import the hotel into a fresh property once (timed), then measure the commands on it."""
+    code = f"bench_{hotel.name}_{os.getpid()}"
+    pg.properties.append(code)
+    store = ["--store", pg.url, "--hotel", code]
+    common = [*store, "--today", day]
+    logs.mkdir(parents=True, exist_ok=True)
+    progress(f"  {hotel.name}: PostgreSQL import into property {code}")
+    elapsed, status, rss = spawn([*roomsync, "import", "--data-dir", str(hotel.path), *store, "--replace"],
+                                 logs / "import.out", logs / "import.err", env)
+    size = PgSize(code, Measured("import", [elapsed], [rss]))
+    if status != 0:
+        size.imported.failed = f"exit {status}: {tail(logs / 'import.out', logs / 'import.err')}"
+        return size
+
+    def reset(argv: list[str]) -> str | None:
+        _, code_, _ = spawn(argv, logs / "reset.out", logs / "reset.err", env)
+        if code_ != 0:
+            return f"{' '.join(argv[len(roomsync):len(roomsync) + 2])}: exit {code_}: " \
+                   f"{tail(logs / 'reset.out', logs / 'reset.err')}"
+        return None
+
+    def undo_checkin(_: Path) -> str | None:
+        return reset([*roomsync, "undo-checkin", hotel.checkin_booking, *common])
+
+    def delete_booked(out: Path) -> str | None:
+        found = re.search(r"\((B-\d+)\)", out.read_text(encoding="utf-8", errors="replace"))
+        if not found:
+            return "book printed no booking id to delete"
+        return reset([*roomsync, "delete", found.group(1), *common])
+
+    checkin = [*roomsync, "checkin", hotel.checkin_room, *common]
+    progress(f"  {hotel.name}: PostgreSQL checkin straight after the import, then ANALYZE")
+    elapsed, status, rss = spawn(checkin, logs / "first.out", logs / "first.err", env)
+    size.first = Measured("checkin, 1st after import", [elapsed], [rss])
+    if status != 0:
+        size.first.failed = f"exit {status}: {tail(logs / 'first.out', logs / 'first.err')}"
+    else:
+        problem = undo_checkin(logs / "first.out")
+        if problem:
+            size.first.failed = f"resetting: {problem}"
+    size.analyze = pg.analyze()
+
+    steps = [
+        Step("checkin", checkin, after=undo_checkin),
+        Step("book", [*roomsync, "book", hotel.book_room, "--guest", "Bench Guest", "--arrival",
+                      hotel.book_arrival.isoformat(), "--nights", "3", *common], after=delete_booked),
+        Step("reconcile", [*roomsync, "reconcile", *common]),
+        Step("rooms --json", [*roomsync, "rooms", "--json", *common]),
+    ]
+    size.results = measure(steps, runs, logs / "scratch", logs, env, f"{hotel.name} (PostgreSQL)")
+    return size
+
+
+def pg_smoke_checks(pg: Postgres, roomsync: list[str], hotel: Hotel, code: str, logs: Path, env: dict[str, str],
+                    day: str) -> list[str]:
+    """Beyond exit statuses, on the imported property: it validates clean, checkin checks in the due
+    booking (then is undone), and the property holds what was generated."""
+    problems = []
+    common = ["--store", pg.url, "--hotel", code, "--today", day]
+
+    def run(argv: list[str]) -> str | None:
+        _, status, _ = spawn(argv, logs / "check.out", logs / "check.err", env)
+        if status != 0:
+            problems.append(f"PostgreSQL {' '.join(argv[len(roomsync):len(roomsync) + 2])}: exit {status}: "
+                            f"{tail(logs / 'check.out', logs / 'check.err')}")
+            return None
+        return (logs / "check.out").read_text(encoding="utf-8")
+
+    text = run([*roomsync, "validate", "--json", *common])
+    if text is not None:
+        report = json.loads(text)
+        if report.get("problems") or report.get("details") or report.get("warnings"):
+            problems.append(f"PostgreSQL validate: imported property not clean: {text[:500]}")
+    text = run([*roomsync, "checkin", hotel.checkin_room, "--json", *common])
+    if text is not None:
+        doc = json.loads(text)
+        if (doc.get("booking", {}).get("id") != hotel.checkin_booking
+                or doc["booking"].get("status") != "CheckedIn" or doc.get("room", {}).get("status") != "OCCUPIED"):
+            problems.append(f"PostgreSQL checkin --json: unexpected document {text[:300]}")
+        run([*roomsync, "undo-checkin", hotel.checkin_booking, *common])
+    try:
+        with pg.connect() as conn:
+            rooms_n, bookings_n = conn.execute(
+                "SELECT (SELECT count(*) FROM rooms WHERE hotel_id = %s), "
+                "(SELECT count(*) FROM bookings WHERE hotel_id = %s)", [code, code]).fetchone()
+        if (rooms_n, bookings_n) != (hotel.rooms, hotel.bookings):
+            problems.append(f"PostgreSQL property {code} holds {rooms_n} rooms / {bookings_n} bookings, "
+                            f"expected {hotel.rooms} / {hotel.bookings}")
+    except Exception as exc:
+        problems.append(f"PostgreSQL: counting the property's rows: {exc}")
+    return problems
+
+
+def cost_line(label: str, points: list[tuple[str, int, float]]) -> str:
+    """'<label>: 2,000 → 100,000 bookings: X ms → Y ms (ratio large/small R)'."""
+    if not points:
+        return f"{label}: no figures"
+    line = (f"{label}: {' → '.join(f'{n:,}' for _, n, _ in points)} bookings: "
+            f"{' → '.join(seconds(t) for _, _, t in points)}")
+    if len(points) > 1:
+        first, last = points[0], points[-1]
+        r = last[2] / first[2] if first[2] == first[2] and first[2] > 0 else float("nan")
+        line += f" (ratio {last[0]}/{first[0]} {ratio(r)})"
+    return line
+
+
+def checkin_points(pg: Postgres, all_results: dict[str, dict[str, Measured]], hotels: dict[str, Hotel],
+                   store: str) -> list[tuple[str, int, float]]:
+    points = []
+    for name, size in pg.sizes.items():
+        if store == "pg":
+            result = size.results.get("checkin")
+        elif store == "first":
+            result = size.first
+        else:
+            result = all_results.get(name, {}).get("checkin")
+        if result is not None and not result.failed and result.times:
+            points.append((name, hotels[name].bookings, result.median))
+    return points
 
 
 # ---------------------------------------------------------------------------------------
@@ -542,7 +795,12 @@ def main() -> int:
     parser.add_argument("--module", action="store_true",
                         help="run `python -m roomsync` instead of the console script next to sys.executable")
     parser.add_argument("--work-dir", type=Path, default=None, help="where to generate data (default: a temp dir)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the generated data (and the PostgreSQL properties of --postgres)")
+    parser.add_argument("--postgres", metavar="URL", default=os.environ.get(PG_ENV) or None,
+                        help=f"also measure the PostgreSQL store in this database (default: env {PG_ENV}; "
+                             f"unset: skipped); each size goes into a fresh property bench_<size>_<pid>, "
+                             f"deleted at the end unless --keep")
     args = parser.parse_args()
 
     began = time.perf_counter()
@@ -562,6 +820,10 @@ def main() -> int:
         sizes = sorted(dict.fromkeys(sizes), key=list(SIZES).index)
         runs_default = args.runs or 5
         runs_largest = args.runs or 3
+    # PostgreSQL: the sizes asked for (not one brought along for a JSON target), every one
+    # with the default number of runs: its commands should not grow with the hotel.
+    pg_sizes = set(sizes) if args.smoke else {s.strip() for s in args.sizes.split(",") if s.strip()}
+    pg = Postgres(args.postgres) if args.postgres else None
 
     python = sys.executable
     script = Path(python).parent / "roomsync"
@@ -608,6 +870,16 @@ def main() -> int:
         version = ((work / "warm.out").read_text(errors="replace").strip() or "(unknown version)") + source_state()
         load_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
         out(f"{version}; load average at start {load()}")
+        if pg is None:
+            out(f"PostgreSQL store: skipped (no --postgres URL given and {PG_ENV} is not set)")
+        else:
+            problem = pg.probe()
+            if problem:
+                out(f"PostgreSQL store: NOT measured: {problem}")
+                failures.append(f"PostgreSQL: {problem}")
+                pg = None
+            else:
+                out(f"PostgreSQL store: {pg.shown} — {pg.server}; {pg.durability_note()}")
         out("")
         startup = measure(steps, startup_runs, scratch, work / "logs" / "startup", env, "startup")
         base_label = steps[1].label
@@ -671,6 +943,56 @@ def main() -> int:
             if bookings_n >= 10_000:  # below that the difference drowns in startup noise
                 out(f"   reconcile per booking: {per * 1e6:.2f} µs (whole run / bookings), "
                     f"{marginal * 1e6:.2f} µs marginal (minus the no-bookings run, pairwise)")
+
+            if pg is not None and name in pg_sizes:
+                pg_runs = args.runs or runs_default
+                size = measure_postgres(pg, roomsync, hotel, pg_runs, work / "logs" / f"{name}-pg", env, day)
+                pg.sizes[name] = size
+                imp = size.imported
+                if imp.failed:
+                    failures.append(f"{name}: PostgreSQL import: {imp.failed}")
+                    out(f"   PostgreSQL store, property {size.hotel}: import FAILED: {imp.failed}")
+                else:
+                    if args.smoke:
+                        failures += pg_smoke_checks(pg, roomsync, hotel, size.hotel, work / "logs" / f"{name}-pg",
+                                                    env, day)
+                    for label, result in [*size.results.items(), ("checkin, 1st after import", size.first)]:
+                        if result is not None and result.failed:
+                            failures.append(f"{name}: PostgreSQL {label}: {result.failed}")
+                    if isinstance(size.analyze, str):
+                        failures.append(f"{name}: PostgreSQL {size.analyze}")
+                        analyzed = size.analyze
+                    else:
+                        analyzed = f"ANALYZE rooms, bookings {seconds(size.analyze)}"
+                    out(f"   PostgreSQL store, property {size.hotel}: roomsync import {seconds(imp.median)} "
+                        f"(once, peak RSS {mb(max(imp.rss))}), one checkin, {analyzed} (as autovacuum does soon "
+                        f"after a load); then {pg_runs} run(s), checkin undone by undo-checkin and book's booking "
+                        f"deleted after each (untimed)")
+                    out(f"   {'command (--store)':<34}{'median':>10}{'min':>10}{'max':>10}{'JSON store':>12}"
+                        f"{'PG / JSON':>11}{'peak RSS':>11}")
+                    for label in PG_ORDER:
+                        pg_row(out, size.results[label], results.get(label))
+                    if size.first is not None:
+                        pg_row(out, size.first, results.get("checkin"))
+            out("")
+
+        if pg is not None:
+            out(f"== PostgreSQL store ({pg.server})")
+            out("   " + cost_line("PostgreSQL checkin", checkin_points(pg, all_results, hotels, "pg")))
+            out("   " + cost_line("PostgreSQL checkin straight after import (1 run)",
+                                  checkin_points(pg, all_results, hotels, "first")))
+            out("   " + cost_line("JSON store checkin", checkin_points(pg, all_results, hotels, "json")))
+            if args.keep:
+                out(f"   properties kept: {', '.join(pg.properties) or '(none)'}")
+            else:
+                started = time.perf_counter()
+                dropped = list(pg.properties)
+                problem = pg.drop()
+                if problem:
+                    failures.append(f"PostgreSQL: {problem}")
+                    out(f"   {problem}")
+                elif dropped:
+                    out(f"   dropped the properties {', '.join(dropped)} in {seconds(time.perf_counter() - started)}")
             out("")
 
         # Targets
@@ -700,11 +1022,17 @@ def main() -> int:
         if args.markdown:
             markdown(md, version, how, day, sizes, runs_default, runs_largest, startup, all_results,
                      hotels, floor_label, base_label, targets, total)
+            if pg is not None:
+                markdown_postgres(md, pg, all_results, hotels, args.runs or runs_default)
             print()
             print("\n".join(md))
     finally:
         if _runner is not None:
             _runner.close()
+        if pg is not None and pg.properties and not args.keep:  # interrupted before the normal drop
+            problem = pg.drop()
+            if problem:
+                progress(problem)
         if not args.keep and args.work_dir is None:
             shutil.rmtree(work, ignore_errors=True)
         elif args.keep:
@@ -866,6 +1194,51 @@ def markdown(md: list[str], version: str, how: str, day: str, sizes: list[str], 
                 continue
             verdict = "not judged" if t.met is None else "met" if t.met else "**not met**"
             md.append(f"| {t.name} | {t.figure} | {t.target} | {verdict} |")
+
+
+def pg_row(out, result: Measured, json_result: Measured | None) -> None:
+    if result.failed:
+        out(f"   {result.label:<34}  FAILED: {result.failed}")
+        return
+    json_median = json_result.median if json_result and not json_result.failed else float("nan")
+    out(f"   {result.label:<34}{seconds(result.median):>10}{seconds(min(result.times)):>10}"
+        f"{seconds(max(result.times)):>10}{seconds(json_median):>12}"
+        f"{ratio(result.median / json_median):>11}{mb(max(result.rss)):>11}")
+
+
+def markdown_postgres(md: list[str], pg: Postgres, all_results: dict[str, dict[str, Measured]],
+                      hotels: dict[str, Hotel], runs: int) -> None:
+    md.append("")
+    caveat = (" — a throwaway server: commits never wait for the disk, so write figures understate a durable one"
+              if pg.fsync_off else "")
+    md.append(f"PostgreSQL store ({pg.server}{caveat}): each size loaded once into a fresh property with "
+              f"`roomsync import --replace`, one `checkin` timed straight after it, then `ANALYZE rooms, bookings` "
+              f"(what autovacuum does within about a minute of a bulk load) and the commands run with "
+              f"`--store URL --hotel H`; whole-process wall time, median of {runs} runs; `checkin` undone with "
+              f"`undo-checkin` and `book`'s booking removed with `delete` between runs, untimed. "
+              f"{cost_line('Checkin', checkin_points(pg, all_results, hotels, 'pg'))}; straight after import, "
+              f"{cost_line('', checkin_points(pg, all_results, hotels, 'first'))[2:]}.")
+    md.append("")
+    md.append("| hotel | command | PostgreSQL | JSON store | PG / JSON | peak RSS (PG) |")
+    md.append("|---|---|---:|---:|---:|---:|")
+    for name, size in pg.sizes.items():
+        hotel = hotels[name]
+        where = f"{hotel.rooms:,} rooms / {hotel.bookings:,}"
+        imp = size.imported
+        if imp.failed:
+            md.append(f"| {where} | `import` | failed | | | |")
+            continue
+        md.append(f"| {where} | `import` (once) | {seconds(imp.median)} | | | {mb(max(imp.rss))} |")
+        rows = [(f"`{label}`", size.results.get(label), label) for label in PG_ORDER]
+        rows.append(("`checkin` straight after import (1 run)", size.first, "checkin"))
+        for shown, result, json_label in rows:
+            if result is None or result.failed:
+                md.append(f"| {where} | {shown} | failed | | | |")
+                continue
+            json_result = all_results.get(name, {}).get(json_label)
+            json_median = json_result.median if json_result and not json_result.failed else float("nan")
+            md.append(f"| {where} | {shown} | {seconds(result.median)} | {seconds(json_median)} | "
+                      f"{ratio(result.median / json_median)} | {mb(max(result.rss))} |")
 
 
 if __name__ == "__main__":

@@ -322,7 +322,20 @@ class PgUnitOfWork(UnitOfWork):
             if not self._committed(commit_id):
                 raise WriteFailed("the connection to PostgreSQL was lost during the commit, and the change "
                                   "is not in the database; nothing was changed") from None
+            return entry
+        if self._replaced is not None:
+            self._refresh_statistics()
         return entry
+
+    def _refresh_statistics(self) -> None:
+        """After a bulk load (`init --force`, `import`): until the planner's statistics know the
+        new rows it may scan a property's whole history for a lookup by id (measured: 0.3 s at a
+        million bookings, against 0.1 ms). Autovacuum would catch up within a minute."""
+        try:
+            self.conn.execute("ANALYZE rooms, bookings")
+            self.conn.commit()
+        except Exception:
+            self.conn.rollback()
 
     def _committed(self, commit_id: str) -> bool:
         """After a lost COMMIT: wait for the property lock, then look for the audit row."""
