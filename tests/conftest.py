@@ -100,3 +100,50 @@ def shipped_data(tmp_path: Path) -> Path:
     target = tmp_path / "shipped"
     shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns(".roomsync.lock", "audit.jsonl"))
     return target
+
+
+# --------------------------------------------------------------------------- CLI test helpers
+
+
+def rs(data: Path, *args: str, today: str | None = TODAY, as_json: bool = False,
+       env: dict[str, str] | None = None):
+    """Run `roomsync ARGS --data-dir DATA [--today T] [--json]` in-process; never a traceback."""
+    extra = ["--data-dir", str(data)]
+    if today is not None:
+        extra += ["--today", today]
+    if as_json:
+        extra.append("--json")
+    result = run_cli(*args, *extra, env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def rooms_file(data: Path) -> list[dict[str, Any]]:
+    return json.loads((data / "rooms.json").read_text(encoding="utf-8"))
+
+
+def bookings_file(data: Path) -> list[dict[str, Any]]:
+    return json.loads((data / "bookings.json").read_text(encoding="utf-8"))
+
+
+def room(data: Path, number: str) -> dict[str, Any]:
+    return next(r for r in rooms_file(data) if r["number"] == number)
+
+
+def booking(data: Path, booking_id: str) -> dict[str, Any]:
+    return next(b for b in bookings_file(data) if b["id"] == booking_id)
+
+
+def audit_lines(data: Path) -> list[str]:
+    path = data / "audit.jsonl"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def R(number: str, status: str, **extra: Any) -> dict[str, Any]:
+    return {"number": number, "status": status, **extra}
+
+
+def B(booking_id: str, room_number: str, arrival: str, departure: str, status: str,
+      guest: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"id": booking_id, "room": room_number, "guest": guest or f"Guest {booking_id}",
+            "arrival": arrival, "departure": departure, "status": status, **extra}

@@ -9,11 +9,15 @@ the unit of work remembers the last committed state: leaving the `with` block wi
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from itertools import combinations
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from roomsync.domain.model import Booking, Room
+from roomsync.domain.model import ACTIVE, Booking, Room
+from roomsync.domain.stays import stays_overlap
+from roomsync.errors import RoomsyncError
 from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number, format_booking_id
 
 
@@ -155,3 +159,29 @@ class FakeUnitOfWork(UnitOfWork):
     def state(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The hotel as it would be written: every room and booking record, in order."""
         return [r.as_record() for r in self.rooms.all()], [b.as_record() for b in self.bookings.all()]
+
+
+def run_command(uow: FakeUnitOfWork, apply: Callable[[], object], label: object) -> bool:
+    """Run one operation as the CLI does (one unit of work, commit on success).
+
+    Returns whether it was accepted; a refusal must leave the hotel exactly as it was.
+    """
+    before = uow.state()
+    with uow:
+        try:
+            apply()
+        except RoomsyncError:
+            assert uow.state() == before, f"refused {label} changed the hotel"
+            assert not uow.committed
+            return False
+        uow.commit([str(label)])
+    return True
+
+
+def overlapping_pairs(uow: FakeUnitOfWork, today: date) -> set[tuple[str, str]]:
+    """Pairs of active bookings of one room whose held nights meet (SPEC §2)."""
+    active = [b for b in uow.bookings.all() if b.status in ACTIVE]
+    return {
+        tuple(sorted((a.id, b.id))) for a, b in combinations(active, 2)  # type: ignore[misc]
+        if a.room == b.room and stays_overlap(a, b, today)
+    }

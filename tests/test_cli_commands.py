@@ -30,25 +30,14 @@ from typing import Any
 
 import pytest
 
-from conftest import TODAY, run_cli, snapshot, write_hotel
+from conftest import (
+    TODAY, B, R, audit_lines, booking, bookings_file, room, rooms_file, rs, snapshot, write_hotel,
+)
 
 TIMESTAMP_FIELDS = ("created_at", "checked_in_at", "checked_out_at", "updated_at")
 
 
 # --------------------------------------------------------------------------- helpers
-
-def rs(data: Path, *args: str, today: str | None = TODAY, as_json: bool = False,
-       env: dict[str, str] | None = None):
-    """Run `roomsync ARGS --data-dir DATA [--today T] [--json]` in-process; never a traceback."""
-    extra = ["--data-dir", str(data)]
-    if today is not None:
-        extra += ["--today", today]
-    if as_json:
-        extra.append("--json")
-    result = run_cli(*args, *extra, env=env)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
 
 def ok_json(data: Path, *args: str, today: str | None = TODAY) -> Any:
     """Run with --json, assert success, exactly one JSON document on stdout, nothing on stderr."""
@@ -56,27 +45,6 @@ def ok_json(data: Path, *args: str, today: str | None = TODAY) -> Any:
     assert result.code == 0, (result.stdout, result.stderr)
     assert result.stderr == ""
     return json.loads(result.stdout)  # json.loads refuses trailing documents
-
-
-def rooms_file(data: Path) -> list[dict[str, Any]]:
-    return json.loads((data / "rooms.json").read_text(encoding="utf-8"))
-
-
-def bookings_file(data: Path) -> list[dict[str, Any]]:
-    return json.loads((data / "bookings.json").read_text(encoding="utf-8"))
-
-
-def room(data: Path, number: str) -> dict[str, Any]:
-    return next(r for r in rooms_file(data) if r["number"] == number)
-
-
-def booking(data: Path, booking_id: str) -> dict[str, Any]:
-    return next(b for b in bookings_file(data) if b["id"] == booking_id)
-
-
-def audit_lines(data: Path) -> list[str]:
-    path = data / "audit.jsonl"
-    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def refused(data: Path, code: str, *args: str, names: tuple[str, ...] = (), today: str | None = TODAY,
@@ -103,16 +71,6 @@ def refused(data: Path, code: str, *args: str, names: tuple[str, ...] = (), toda
         assert name in message, f"{name!r} not named in {message!r}"
     assert snapshot(data) == before, "a refused command changed a data file"
     return message
-
-
-def R(number: str, status: str, **extra: Any) -> dict[str, Any]:
-    return {"number": number, "status": status, **extra}
-
-
-def B(booking_id: str, room_number: str, arrival: str, departure: str, status: str,
-      guest: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"id": booking_id, "room": room_number, "guest": guest or f"Guest {booking_id}",
-            "arrival": arrival, "departure": departure, "status": status, **extra}
 
 
 def no_temp_files(data: Path) -> None:

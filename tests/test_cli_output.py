@@ -14,7 +14,7 @@ import pytest
 from filelock import FileLock
 
 import roomsync
-from conftest import TODAY, run_cli, run_process, shipped_data, snapshot, write_hotel
+from conftest import TODAY, B, R, rs, run_cli, run_process, shipped_data, snapshot, write_hotel
 
 SEED_FIX_LINES = [
     "  - Room 102: OCCUPIED → AVAILABLE (No checked-in guest found)",
@@ -28,18 +28,6 @@ SEED_DETAILS = [
 ]
 REPORT_KEYS = {"fixed", "applied", "checked", "details", "problems", "warnings"}
 FINDING_KEYS = {"code", "message", "room", "bookings"}
-
-
-def rs(data: Path, *args: str, today: str | None = TODAY, as_json: bool = False,
-       env: dict[str, str] | None = None):
-    extra = ["--data-dir", str(data)]
-    if today is not None:
-        extra += ["--today", today]
-    if as_json:
-        extra.append("--json")
-    result = run_cli(*args, *extra, env=env)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def report(data: Path, *args: str, today: str = TODAY) -> tuple[int, dict[str, Any]]:
@@ -67,15 +55,6 @@ def set_room_status_by_hand(data: Path, number: str, status: str) -> None:
     temp = data / "rooms.json.edit"
     temp.write_text(json.dumps(rooms, indent=2) + "\n", encoding="utf-8")
     os.replace(temp, data / "rooms.json")
-
-
-def R(number: str, status: str, **extra: Any) -> dict[str, Any]:
-    return {"number": number, "status": status, **extra}
-
-
-def B(booking_id: str, room_number: str, arrival: str, departure: str, status: str) -> dict[str, Any]:
-    return {"id": booking_id, "room": room_number, "guest": f"Guest {booking_id}", "arrival": arrival,
-            "departure": departure, "status": status}
 
 
 # --------------------------------------------------------------------------- shipped data, seed story

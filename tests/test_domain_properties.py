@@ -9,19 +9,22 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from itertools import combinations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roomsync.domain.model import ACTIVE, Booking, BookingStatus, Room, RoomStatus
+from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import reconcile
-from roomsync.domain.stays import expected_status, is_due, stays_overlap
-from roomsync.errors import RoomsyncError
+from roomsync.domain.stays import expected_status, is_due
 from roomsync.operations import desk
 from roomsync.operations.desk import Clock
 
-from fakes import FakeUnitOfWork
+from fakes import FakeUnitOfWork, overlapping_pairs
+from fakes import run_command as run_in_unit_of_work
+
+
+def run_command(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> bool:
+    return run_in_unit_of_work(uow, lambda: apply(uow, clock, op), op)
 
 TODAY = date(2026, 11, 27)
 NOW = "2026-11-27T09:30:00Z"
@@ -143,31 +146,6 @@ def apply(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> None:
         desk.run_reconcile(uow, clock, fix=True)
     else:  # pragma: no cover
         raise AssertionError(kind)
-
-
-def run_command(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> bool:
-    """Run one operation as the CLI does (one unit of work, commit on success).
-
-    Returns whether it was accepted; a refusal must leave the hotel exactly as it was.
-    """
-    before = uow.state()
-    with uow:
-        try:
-            apply(uow, clock, op)
-        except RoomsyncError:
-            assert uow.state() == before, f"refused {op} changed the hotel"
-            assert not uow.committed
-            return False
-        uow.commit([op[0]])
-    return True
-
-
-def overlapping_pairs(uow: FakeUnitOfWork, today: date) -> set[tuple[str, str]]:
-    active = [b for b in uow.bookings.all() if b.status in ACTIVE]
-    return {
-        (a.id, b.id) for a, b in combinations(active, 2)
-        if a.room == b.room and stays_overlap(a, b, today)
-    }
 
 
 def guests_per_room(uow: FakeUnitOfWork) -> list[str]:

@@ -31,41 +31,11 @@ from typing import Any
 
 import pytest
 
-from conftest import TODAY, run_cli, snapshot, write_hotel
+from conftest import (
+    TODAY, B, R, audit_lines, booking, bookings_file, room, rooms_file, rs, snapshot, write_hotel,
+)
 
 # --------------------------------------------------------------------------- helpers
-
-
-def rs(data: Path, *args: str, today: str | None = TODAY, as_json: bool = False):
-    extra = ["--data-dir", str(data)]
-    if today is not None:
-        extra += ["--today", today]
-    if as_json:
-        extra.append("--json")
-    result = run_cli(*args, *extra)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def rooms_file(data: Path) -> list[dict[str, Any]]:
-    return json.loads((data / "rooms.json").read_text(encoding="utf-8"))
-
-
-def bookings_file(data: Path) -> list[dict[str, Any]]:
-    return json.loads((data / "bookings.json").read_text(encoding="utf-8"))
-
-
-def room(data: Path, number: str) -> dict[str, Any]:
-    return next(r for r in rooms_file(data) if r["number"] == number)
-
-
-def booking(data: Path, booking_id: str) -> dict[str, Any]:
-    return next(b for b in bookings_file(data) if b["id"] == booking_id)
-
-
-def audit_lines(data: Path) -> list[str]:
-    path = data / "audit.jsonl"
-    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def changed(data: Path, *args: str, today: str = TODAY) -> tuple[Any, dict[str, Any]]:
@@ -138,16 +108,6 @@ def usage_error(data: Path, *args: str) -> None:
     if as_json.stdout.strip():
         assert json.loads(as_json.stdout)["error"]["code"] == "USAGE"
     assert snapshot(data) == before
-
-
-def R(number: str, status: str, **extra: Any) -> dict[str, Any]:
-    return {"number": number, "status": status, **extra}
-
-
-def B(booking_id: str, room_number: str, arrival: str, departure: str, status: str,
-      guest: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"id": booking_id, "room": room_number, "guest": guest or f"Guest {booking_id}",
-            "arrival": arrival, "departure": departure, "status": status, **extra}
 
 
 def validate_clean(data: Path, today: str = TODAY) -> None:

@@ -30,7 +30,11 @@ from typing import Any
 
 import pytest
 
-from conftest import TODAY, run_cli, snapshot, write_hotel
+from conftest import (
+    TODAY, B, R, rooms_file, rs, snapshot, write_hotel,
+)
+from conftest import booking as booking_rec
+from conftest import room as room_rec
 from roomsync.domain import views
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 
@@ -283,17 +287,6 @@ def test_chart_ignores_bookings_of_rooms_not_shown() -> None:
 
 # =========================================================================== the commands
 
-def rs(data: Path, *args: str, today: str | None = TODAY, as_json: bool = False):
-    extra = ["--data-dir", str(data)]
-    if today is not None:
-        extra += ["--today", today]
-    if as_json:
-        extra.append("--json")
-    result = run_cli(*args, *extra)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
 def view_json(data: Path, *args: str, today: str = TODAY) -> Any:
     """Run a read-only view with --json: exit 0, one JSON document, nothing on stderr, no byte changed."""
     before = snapshot(data)
@@ -313,22 +306,6 @@ def view_text(data: Path, *args: str, today: str = TODAY) -> str:
     return result.stdout
 
 
-def rooms_file(data: Path) -> list[dict[str, Any]]:
-    return json.loads((data / "rooms.json").read_text(encoding="utf-8"))
-
-
-def bookings_file(data: Path) -> list[dict[str, Any]]:
-    return json.loads((data / "bookings.json").read_text(encoding="utf-8"))
-
-
-def room_rec(data: Path, number: str) -> dict[str, Any]:
-    return next(r for r in rooms_file(data) if r["number"] == number)
-
-
-def booking_rec(data: Path, booking_id: str) -> dict[str, Any]:
-    return next(b for b in bookings_file(data) if b["id"] == booking_id)
-
-
 def refused(data: Path, code: str, *args: str, today: str = TODAY) -> None:
     before = snapshot(data)
     result = rs(data, *args, today=today, as_json=True)
@@ -340,16 +317,6 @@ def refused(data: Path, code: str, *args: str, today: str = TODAY) -> None:
     assert human.code == 1 and human.stdout == ""
     assert len(human.stderr.strip().splitlines()) == 1, human.stderr
     assert snapshot(data) == before
-
-
-def R(number: str, status: str, **extra: Any) -> dict[str, Any]:
-    return {"number": number, "status": status, **extra}
-
-
-def B(booking_id: str, room_number: str, arrival: str, departure: str, status: str,
-      guest: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"id": booking_id, "room": room_number, "guest": guest or f"Guest {booking_id}",
-            "arrival": arrival, "departure": departure, "status": status, **extra}
 
 
 # --------------------------------------------------------------------------- arrivals
