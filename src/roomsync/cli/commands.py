@@ -43,8 +43,10 @@ def show_change(desk: Desk, change: ops.BookingChange, summary: str) -> None:
             document["from_room"] = stored(change.from_room)
         emit_json(document)
         return
+    origin = f", from room {change.from_room.number} (now {change.from_room.status.value})" \
+        if change.moved and change.from_room else ""
     room = f"; room {change.room.number} is now {change.room.status.value}" if change.room else ""
-    say(f"{summary}{room}.")
+    say(f"{summary}{origin}{room}.")
 
 
 def change_stay(desk: Desk, operation: Callable[..., ops.BookingChange], *args: Any,
