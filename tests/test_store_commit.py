@@ -593,9 +593,9 @@ def assert_commit_order(trace: Trace, data: Path, targets: dict[str, Path]) -> N
     data_dir = os.path.realpath(data)
     journal = os.path.join(data_dir, atomic.JOURNAL)
     journal_renames = [i for i, e in enumerate(events) if e[0] == "replace" and e[2] == journal]
-    assert len(journal_renames) == 1, "the commit point is one rename of the journal"
-    commit_point = journal_renames[0]
-    journal_temp = events[commit_point][1]
+    assert len(journal_renames) == 1, "the journal (the commit's intent) is renamed into place once"
+    intent = journal_renames[0]
+    journal_temp = events[intent][1]
 
     def dir_fsyncs(directory: str) -> list[int]:
         return [i for i, e in enumerate(events) if e[0] == "fsync" and e[1] == directory]
@@ -603,12 +603,12 @@ def assert_commit_order(trace: Trace, data: Path, targets: dict[str, Path]) -> N
     # The journal is written and fsynced before it is renamed into place ...
     writes = trace.index("write", journal_temp)
     syncs = trace.index("fsync", journal_temp)
-    assert writes and syncs and max(writes) < min(syncs) < commit_point, \
+    assert writes and syncs and max(writes) < min(syncs) < intent, \
         "the journal must be written and fsynced before it is renamed into place"
     # ... and the data directory is fsynced after the rename, before any target changes.
     first_apply = min(i for i, e in enumerate(events) if e[0] == "replace" and e[2] in
                       {str(t) for t in targets.values()})
-    assert any(commit_point < i < first_apply for i in dir_fsyncs(data_dir)), \
+    assert any(intent < i < first_apply for i in dir_fsyncs(data_dir)), \
         "the journal rename must be durable before any data file is replaced"
 
     journal_unlinks = trace.index("unlink", journal)
@@ -622,19 +622,24 @@ def assert_commit_order(trace: Trace, data: Path, targets: dict[str, Path]) -> N
         # Temp written, then fsynced, then (after the commit point) renamed.
         writes, syncs = trace.index("write", temp), trace.index("fsync", temp)
         assert writes, f"{name}: temp never written"
-        assert syncs and max(writes) < max(syncs) < commit_point < rename, \
+        assert syncs and max(writes) < max(syncs) < intent < rename, \
             f"{name}: temp must be fsynced after its last write and before the commit point and rename"
         # The backup link is durable (directory fsynced) before the commit point.
         links = [i for i, e in enumerate(events) if e[0] == "link" and e[1] == str(target)]
         assert links, f"{name}: no backup of the old file"
-        assert any(max(links) < i < commit_point for i in dir_fsyncs(str(target.parent))), \
+        assert any(max(links) < i < intent for i in dir_fsyncs(str(target.parent))), \
             f"{name}: backup must be durable before the commit point"
         # The directory holding the target is fsynced after the rename, before the journal goes.
         assert any(rename < i < journal_unlinks[0] for i in dir_fsyncs(str(target.parent))), \
             f"{name}: directory must be fsynced after the rename, before the journal is removed"
-    # The audit line is written and fsynced before the journal is removed, then the removal is synced.
+    # The commit point: the audit line, written only once every target is replaced and its
+    # directory fsynced, and fsynced before the journal is removed; then the removal is synced.
     audit = os.path.join(data_dir, "audit.jsonl")
     audit_writes, audit_syncs = trace.index("write", audit), trace.index("fsync", audit)
+    last_apply = max(i for i, e in enumerate(events) if e[0] == "replace" and e[2] in {str(t) for t in targets.values()})
+    applied_durable = min(i for d in {str(t.parent) for t in targets.values()} for i in dir_fsyncs(d) if i > last_apply)
+    assert audit_writes and min(audit_writes) > applied_durable, \
+        "the audit line (the commit point) must come after every replace is durable"
     assert audit_writes and audit_syncs and max(audit_writes) < max(audit_syncs) < journal_unlinks[0], \
         "the audit line must be fsynced before the journal is removed"
     assert any(i > journal_unlinks[0] for i in dir_fsyncs(data_dir)), "journal removal must be fsynced"
