@@ -67,6 +67,16 @@ class StoreUnavailable(RoomsyncError):
     exit_code = 3
 
 
+class InternalError(RoomsyncError):
+    """A bug: something no rule or store error describes (exit 70, EX_SOFTWARE).
+
+    Reported in one line like every other error; `ROOMSYNC_DEBUG=1` shows the traceback.
+    """
+
+    code = "INTERNAL_ERROR"
+    exit_code = 70
+
+
 class LockTimeout(RoomsyncError):
     """Another roomsync command held the lock for longer than --lock-timeout (exit 4)."""
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from roomsync.cli.render import emit_json, error_line
-from roomsync.errors import RoomsyncError, UsageError
+from roomsync.errors import InternalError, RoomsyncError, UsageError
 from roomsync.operations.desk import Clock
 from roomsync.storage.base import UnitOfWork, utc_now
 from roomsync.storage.names import is_postgres_url, without_password
@@ -187,6 +187,18 @@ def desk_command(name: str | None = None, **options: Any) -> Callable[[Callable[
                             kwargs.pop("lock_timeout"), kwargs.pop("store"), kwargs.pop("hotel"))
                 code = func(desk, **kwargs)
             except RoomsyncError as error:
+                report_error(error, as_json)
+                raise typer.Exit(error.exit_code) from None
+            except (typer.Exit, typer.Abort, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                if os.environ.get("ROOMSYNC_DEBUG"):
+                    raise
+                if hasattr(exc, "exit_code") and hasattr(exc, "show"):  # an argument error
+                    raise
+                error = InternalError(f"internal error ({type(exc).__name__}: {exc}); please report it "
+                                      f"(ROOMSYNC_DEBUG=1 shows the details; 'roomsync history' shows whether "
+                                      f"a change was saved).")
                 report_error(error, as_json)
                 raise typer.Exit(error.exit_code) from None
             if code:

@@ -300,9 +300,11 @@ class JsonUnitOfWork(UnitOfWork):
 
     def history(self) -> list[dict[str, Any]]:
         try:
-            lines = self.audit_path.read_text(encoding="utf-8").splitlines()
+            lines = self.audit_path.read_text(encoding="utf-8", errors="replace").splitlines()
         except FileNotFoundError:
             return []
+        except OSError as exc:
+            raise DataInvalid(f"{AUDIT_FILE}: cannot be read: {exc.strerror}") from None
         entries = []
         for line in lines:
             try:

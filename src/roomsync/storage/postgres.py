@@ -197,10 +197,19 @@ class PgUnitOfWork(UnitOfWork):
         return f"{without_password(self.url)} (hotel {self.hotel})"
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
-        return self.conn.execute(sql, [self.hotel, *(params or [])]).fetchall()
+        return self._run(sql, params).fetchall()
 
     def query_one(self, sql: str, params: list[Any] | None = None) -> tuple | None:
-        return self.conn.execute(sql, [self.hotel, *(params or [])]).fetchone()
+        return self._run(sql, params).fetchone()
+
+    def _run(self, sql: str, params: list[Any] | None) -> Any:
+        import psycopg
+
+        try:
+            return self.conn.execute(sql, [self.hotel, *(params or [])])
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"lost the connection to PostgreSQL at {describe_target(self.url)}: "
+                                   f"{str(exc).strip()}; nothing was changed") from None
 
     def __enter__(self) -> PgUnitOfWork:
         import psycopg
