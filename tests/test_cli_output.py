@@ -4,6 +4,8 @@ shipped data (the seed's Room 102/202/203 story)."""
 
 from __future__ import annotations
 
+import shutil
+
 import json
 import os
 import time
@@ -14,7 +16,7 @@ import pytest
 from filelock import FileLock
 
 import roomsync
-from conftest import TODAY, B, R, rs, run_cli, run_process, shipped_data, snapshot, write_hotel
+from conftest import REPO, SEED_HOTEL, TODAY, B, R, rs, run_cli, run_process, shipped_data, snapshot, write_hotel
 
 SEED_FIX_LINES = [
     "  - Room 102: OCCUPIED → AVAILABLE (No checked-in guest found)",
@@ -474,3 +476,18 @@ def test_json_output_of_a_success_is_exactly_one_document_and_nothing_on_stderr(
     assert process.returncode == 0, process.stderr
     assert json.loads(process.stdout)["booking"]["status"] == "CheckedIn"
     assert process.stderr == ""
+
+
+def test_repository_data_is_the_seed_hotel_or_its_repair(tmp_path: Path) -> None:
+    """data/ is the committed demo hotel, or that hotel after the quick start's `reconcile --fix`
+    on any day: repairing both on one day gives the same files."""
+    repaired = []
+    for name, source in (("repo", REPO / "data"), ("seed", SEED_HOTEL)):
+        copy = tmp_path / name
+        copy.mkdir()
+        for file in ("rooms.json", "bookings.json"):
+            shutil.copy(source / file, copy / file)
+        assert run_cli("reconcile", "--fix", "--data-dir", str(copy), "--today", TODAY).code == 0
+        repaired.append({file: (copy / file).read_bytes() for file in ("rooms.json", "bookings.json")})
+    assert repaired[0] == repaired[1]
+    assert (REPO / "data" / "bookings.json").read_bytes() == (SEED_HOTEL / "bookings.json").read_bytes()
