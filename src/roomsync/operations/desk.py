@@ -60,6 +60,20 @@ def rederive(uow: UnitOfWork, room: Room | None, today: date) -> None:
         uow.rooms.save(room, reason)
 
 
+def save_booking(uow: UnitOfWork, booking: Booking, clock: Clock) -> None:
+    """Mark a changed booking for the commit, stamped with the wall clock."""
+    booking.stamp("updated_at", clock.now)
+    uow.bookings.save(booking)
+
+
+def settle(uow: UnitOfWork, booking: Booking, clock: Clock) -> BookingChange:
+    """Save a changed booking and re-derive its room, in the same commit."""
+    save_booking(uow, booking, clock)
+    room = uow.rooms.get(booking.room)
+    rederive(uow, room, clock.today)
+    return BookingChange(booking, room)
+
+
 def set_by_hand(uow: UnitOfWork, room: Room, status: RoomStatus, reason: str, today: date) -> None:
     """The few statuses SPEC lets a person set (housekeeping, a guest leaving), then §2."""
     if room.status is not status:
@@ -130,8 +144,7 @@ def walk_in(uow: UnitOfWork, clock: Clock, number: str, guest: str, nights: int,
 def _mark_checked_in(uow: UnitOfWork, booking: Booking, clock: Clock) -> None:
     booking.status = BookingStatus.CHECKED_IN
     booking.stamp("checked_in_at", clock.now)
-    booking.stamp("updated_at", clock.now)
-    uow.bookings.save(booking)
+    save_booking(uow, booking, clock)
 
 
 def check_out(uow: UnitOfWork, clock: Clock, number: str, *, booking_id: str | None = None) -> BookingChange:
@@ -139,8 +152,7 @@ def check_out(uow: UnitOfWork, clock: Clock, number: str, *, booking_id: str | N
     booking = rules.guest_to_check_out(room, uow.bookings.active_in(number), booking_id)
     booking.status = BookingStatus.CHECKED_OUT
     booking.stamp("checked_out_at", clock.now)
-    booking.stamp("updated_at", clock.now)
-    uow.bookings.save(booking)
+    save_booking(uow, booking, clock)
     set_by_hand(uow, room, RoomStatus.DIRTY, f"Guest checked out ({booking.id})", clock.today)
     return BookingChange(booking, room)
 
@@ -153,11 +165,7 @@ def _finish_reservation(uow: UnitOfWork, clock: Clock, booking_id: str, status: 
         raise rules.Refused("INVALID_TRANSITION",
                             f"Booking {booking.id} arrives on {booking.arrival}; it cannot be a no-show before then.")
     booking.status = status
-    booking.stamp("updated_at", clock.now)
-    uow.bookings.save(booking)
-    room = uow.rooms.get(booking.room)
-    rederive(uow, room, clock.today)
-    return BookingChange(booking, room)
+    return settle(uow, booking, clock)
 
 
 def cancel(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:

@@ -15,7 +15,8 @@ from roomsync.domain.stays import ONE_NIGHT, held_nights
 from roomsync.domain.views import occupancy
 from roomsync.errors import Refused
 from roomsync.operations.desk import (
-    BookingChange, Clock, booking_or_refuse, new_booking, rederive, room_or_refuse, run_reconcile, set_by_hand,
+    BookingChange, Clock, booking_or_refuse, new_booking, rederive, room_or_refuse, run_reconcile, save_booking,
+    set_by_hand, settle,
 )
 from roomsync.storage.base import UnitOfWork
 
@@ -75,8 +76,7 @@ def move(uow: UnitOfWork, clock: Clock, booking_id: str, number: str, *, force: 
         raise refusal
     old_room = uow.rooms.get(booking.room)
     booking.room = number
-    booking.stamp("updated_at", clock.now)
-    uow.bookings.save(booking)
+    save_booking(uow, booking, clock)
     if old_room is not None:
         if in_house:
             set_by_hand(uow, old_room, RoomStatus.DIRTY, f"Guest moved to room {number} ({booking.id})", clock.today)
@@ -123,10 +123,7 @@ def amend(uow: UnitOfWork, clock: Clock, booking_id: str, *, arrival: date | Non
     booking.arrival, booking.departure = new_arrival, new_departure
     if guest is not None:
         booking.guest = guest
-    booking.stamp("updated_at", clock.now)
-    uow.bookings.save(booking)
-    rederive(uow, room, clock.today)
-    return BookingChange(booking, room)
+    return settle(uow, booking, clock)
 
 
 def undo_check_in(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:
@@ -134,11 +131,7 @@ def undo_check_in(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChan
     rules.require_status(booking, {BookingStatus.CHECKED_IN}, "un-checked-in")
     booking.status = BookingStatus.RESERVED
     booking.stamp("checked_in_at", None)
-    booking.stamp("updated_at", clock.now)
-    uow.bookings.save(booking)
-    room = uow.rooms.get(booking.room)
-    rederive(uow, room, clock.today)
-    return BookingChange(booking, room)
+    return settle(uow, booking, clock)
 
 
 def reinstate(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:
@@ -154,10 +147,7 @@ def reinstate(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:
     if refusal:
         raise refusal
     booking.status = BookingStatus.RESERVED
-    booking.stamp("updated_at", clock.now)
-    uow.bookings.save(booking)
-    rederive(uow, room, clock.today)
-    return BookingChange(booking, room)
+    return settle(uow, booking, clock)
 
 
 @dataclass(slots=True)
@@ -188,8 +178,7 @@ def night_audit(uow: UnitOfWork, clock: Clock, *, apply: bool) -> NightAudit:
     for booking in uow.bookings.active():
         if booking.status is BookingStatus.RESERVED and booking.arrival < today:
             booking.status = BookingStatus.NO_SHOW
-            booking.stamp("updated_at", clock.now)
-            uow.bookings.save(booking)
+            save_booking(uow, booking, clock)
             no_shows.append(booking.id)
     report = run_reconcile(uow, clock, fix=True)
     report.applied = apply
