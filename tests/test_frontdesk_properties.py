@@ -29,6 +29,7 @@ from roomsync.operations.desk import Clock
 
 from fakes import FakeUnitOfWork, overlapping_pairs
 from test_domain_properties import apply as apply_core
+from test_domain_properties import live_days
 from fakes import run_command as run_in_unit_of_work
 
 
@@ -207,38 +208,13 @@ def apply(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> None:
         apply_core(uow, clock, op)
 
 
-def is_overstay(booking: Booking, today: date) -> bool:
-    return booking.status is BookingStatus.CHECKED_IN and booking.departure < today
-
-
 @settings(deadline=None, max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 @given(statuses=st.lists(st.sampled_from(CLOSED_OR_NOT), min_size=3, max_size=3),
        types=st.lists(st.sampled_from(TYPES), min_size=3, max_size=3),
        steps=st.integers(min_value=1, max_value=40), data=st.data())
 def test_front_desk_days_keep_statuses_derived_and_never_add_overlaps(statuses, types, steps, data):
     uow = FakeUnitOfWork([Room(n, s, t) for n, s, t in zip(ROOMS, statuses, types)])
-    today = TODAY
-    for _ in range(steps):
-        before = overlapping_pairs(uow, today)
-        if data.draw(st.integers(0, 5), label="advance?") == 0:
-            today += timedelta(days=data.draw(st.integers(1, 2), label="days"))
-            op: tuple = ("advance", today)
-            assert run_command(uow, Clock(today, NOW), ("reconcile",))
-        else:
-            op = draw_operation(data, uow)
-            run_command(uow, Clock(today, NOW), op)
-            added = overlapping_pairs(uow, today) - before
-            assert not added, f"{op} added the overlap {added}"
-        report = reconcile(uow.rooms.all(), uow.bookings.all(), today)
-        assert report.fixes == [], f"after {op}: {[f.as_json() for f in report.fixes]}"
-        by_id = {b.id: b for b in uow.bookings.all()}
-        for pair in overlapping_pairs(uow, today):
-            assert any(is_overstay(by_id[i], today) for i in pair), \
-                f"after {op}: {pair} overlap and neither is an overstay"
-        guests = [b.room for b in uow.bookings.all() if b.status is BookingStatus.CHECKED_IN]
-        assert len(guests) == len(set(guests)), f"after {op}: two guests in a room"
-        assert {p.code for p in report.problems} <= {"ROOM_OUT_OF_SERVICE", "DOUBLE_BOOKING"}, \
-            f"after {op}: {[p.as_json() for p in report.problems]}"
+    live_days(uow, data, steps, draw_operation, run_command, advance_one_in=6)
 
 
 def test_moving_a_departing_guest_next_to_a_stale_reservation_adds_no_overlap():
