@@ -154,7 +154,7 @@ class JsonUnitOfWork(UnitOfWork):
         self.create = create
         self._lock: FileLock | None = None
         self._adopted: list[dict[str, Any]] = []
-        self._replaced = False
+        self._replaced: tuple[int, int] | None = None  # counts of the hotel `replace_all` replaced
         self._exists = False
 
     @property
@@ -247,12 +247,9 @@ class JsonUnitOfWork(UnitOfWork):
         return self._exists
 
     def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        mark = self.bookings.id_mark
-        old_rooms, old_bookings = self.rooms.list, self.bookings.list
+        self._replaced = (len(self.rooms.list), len(self.bookings.list))
         self.rooms = JsonRooms(list(rooms))
-        self.bookings = JsonBookings(list(bookings), mark)
-        self._replaced_from = (old_rooms, old_bookings)
-        self._replaced = True
+        self.bookings = JsonBookings(list(bookings), self.bookings.id_mark)
 
     def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
         if not self.audit_path.exists() or self.audit_path.stat().st_size == 0:
@@ -264,10 +261,8 @@ class JsonUnitOfWork(UnitOfWork):
 
     def _changes(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Audit changes of the rooms and of the bookings since the unit of work began."""
-        if self._replaced:
-            old_rooms, old_bookings = self._replaced_from
-            return replaced_hotel(len(old_rooms), len(old_bookings), len(self.rooms.list),
-                                  len(self.bookings.list)), []
+        if self._replaced is not None:
+            return replaced_hotel(*self._replaced, len(self.rooms.list), len(self.bookings.list)), []
         rooms = [c for room, reason in self.rooms.changed.values()
                  for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
         bookings = [c for b in self.bookings.removed for c in record_changes("booking", b.id, b.record, None)]
@@ -278,24 +273,25 @@ class JsonUnitOfWork(UnitOfWork):
 
     def commit(self, command: list[str]) -> dict[str, Any] | None:
         room_changes, booking_changes = self._changes()
-        if not room_changes and not booking_changes and not self._replaced:
+        replaced = self._replaced is not None
+        if not room_changes and not booking_changes and not replaced:
             return None
         commit_id = atomic.new_commit_id()
         entry = {"at": utc_now(), "user": current_user(), "command": command,
                  "changes": room_changes + booking_changes,
                  "booking_id_mark": self.bookings.id_mark, "commit": commit_id}
         files = []
-        if room_changes or self._replaced:
-            records = _records(self.rooms.list, self.rooms.changed, rebuild=self._replaced)
+        if room_changes or replaced:
+            records = _records(self.rooms.list, self.rooms.changed, rebuild=replaced)
             files.append(atomic.Change(self.rooms_path, dump_records(records)))
-        if booking_changes or self._replaced:
-            records = _records(self.bookings.list, self.bookings.changed, rebuild=self._replaced)
+        if booking_changes or replaced:
+            records = _records(self.bookings.list, self.bookings.changed, rebuild=replaced)
             files.append(atomic.Change(self.bookings_path, dump_records(records)))
         lines = [json.dumps(e, ensure_ascii=False) for e in self._adopted]
         lines.append(json.dumps(entry, ensure_ascii=False))
         atomic.commit(self.data_dir, files, self.audit_path, "\n".join(lines), commit_id)
         self._adopted = []
-        self._replaced = False
+        self._replaced = None
         return entry
 
     def history(self) -> list[dict[str, Any]]:
