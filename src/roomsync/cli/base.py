@@ -118,12 +118,12 @@ class Desk:
 
             return PgUnitOfWork(self.store, self.hotel or "default", self.lock_timeout, create=create,
                                 read_only=read_only)
-        return self.files(create=create)
+        return self.files(create=create, read_only=read_only)
 
-    def files(self, *, create: bool = False) -> UnitOfWork:
+    def files(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
         from roomsync.storage.json_store import JsonUnitOfWork
 
-        return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create)
+        return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create, read_only=read_only)
 
     @property
     def where(self) -> dict[str, str]:

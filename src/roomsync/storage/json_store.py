@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,8 @@ from filelock import FileLock, Timeout
 from roomsync.domain.model import ACTIVE, Booking, Room
 from roomsync.errors import DataInvalid, LockTimeout, WriteFailed
 from roomsync.storage import atomic
-from roomsync.storage.base import (
-    Bookings, Rooms, UnitOfWork, booking_number, current_user, format_booking_id, record_changes, replaced_hotel,
-    utc_now,
-)
+from roomsync.storage.audit import Entry
+from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number
 from roomsync.storage.records import dump_records, parse_bookings, parse_rooms
 
 ROOMS_FILE = "rooms.json"
@@ -34,9 +32,9 @@ LOCK_FILE = ".roomsync.lock"
 
 class JsonRooms(Rooms):
     def __init__(self, rooms: list[Room]) -> None:
+        super().__init__()
         self.list = rooms
         self._by_number = {room.number: room for room in rooms}
-        self.changed: dict[int, tuple[Room, str | None]] = {}
 
     def get(self, number: str) -> Room | None:
         return self._by_number.get(number)
@@ -44,23 +42,17 @@ class JsonRooms(Rooms):
     def all(self) -> list[Room]:
         return self.list
 
-    def save(self, room: Room, reason: str | None = None) -> None:
-        self.changed[id(room)] = (room, reason)
-
 
 class JsonBookings(Bookings):
     """The bookings as loaded; the indexes by id and by room are built on first use only."""
 
     def __init__(self, bookings: list[Booking], id_mark: int) -> None:
+        super().__init__(id_mark)
         self.list = bookings
         self._by_id: dict[str, Booking] | None = None
         self._by_room: dict[str, list[Booking]] | None = None
         self._active_by_room: dict[str, list[Booking]] | None = None
-        self.id_mark = id_mark
         self._highest: int | None = None
-        self.added: list[Booking] = []
-        self.changed: dict[int, Booking] = {}
-        self.removed: list[Booking] = []
 
     def _ids(self) -> dict[str, Booking]:
         if self._by_id is None:
@@ -101,17 +93,26 @@ class JsonBookings(Bookings):
     def touching(self, first: date, last: date) -> list[Booking]:
         return [b for b in self.list if b.is_active or (b.arrival <= last and b.departure >= first)]
 
-    def add(self, booking: Booking) -> None:
+    def highest_held(self) -> int:
+        """One scan of the file's ids on first use (a hand-added booking may hold any number)."""
+        if self._highest is None:
+            self._highest = max((booking_number(b.id) for b in self.list), default=0)
+        return self._highest
+
+    def _next_free(self, mark: int) -> int:
+        return max(mark, self.highest_held()) + 1
+
+    def _place(self, booking: Booking) -> None:
         self.list.append(booking)
-        self.added.append(booking)
+        if self._highest is not None:
+            self._highest = max(self._highest, booking_number(booking.id))
         if self._by_id is not None:
             self._by_id[booking.id] = booking
         for index in (self._by_room, self._active_by_room):
             if index is not None:
                 index.setdefault(booking.room, []).append(booking)
 
-    def save(self, booking: Booking) -> None:
-        self.changed[id(booking)] = booking
+    def _update(self, booking: Booking) -> None:
         for index in (self._by_room, self._active_by_room):
             if index is None:
                 continue
@@ -121,40 +122,28 @@ class JsonBookings(Bookings):
                 order = {id(b): i for i, b in enumerate(self.list)}
                 own.sort(key=lambda b: order.get(id(b), len(order)))
 
-    def remove(self, booking: Booking) -> None:
+    def _drop(self, booking: Booking) -> None:
         self.list.remove(booking)
         if self._by_id is not None:
             del self._by_id[booking.id]
         for index in (self._by_room, self._active_by_room):
             if index is not None and booking in index.get(booking.room, []):
                 index[booking.room].remove(booking)
-        if booking in self.added:
-            self.added.remove(booking)
-        else:
-            self.removed.append(booking)
-        self.changed.pop(id(booking), None)
-
-    def highest_id(self) -> int:
-        """The mark, or a higher number found in the file (a hand-added booking)."""
-        if self._highest is None:
-            self._highest = max((booking_number(b.id) for b in self.list), default=0)
-        return max(self.id_mark, self._highest)
-
-    def next_id(self) -> str:
-        self.id_mark = self.highest_id() + 1
-        return format_booking_id(self.id_mark)
 
 
 class JsonUnitOfWork(UnitOfWork):
     """One command's locked view of a data directory."""
 
-    def __init__(self, data_dir: Path | str, lock_timeout: float = 10.0, *, create: bool = False) -> None:
+    rooms: JsonRooms
+    bookings: JsonBookings
+
+    def __init__(self, data_dir: Path | str, lock_timeout: float = 10.0, *, create: bool = False,
+                 read_only: bool = False) -> None:
+        super().__init__(read_only=read_only)
         self.data_dir = Path(data_dir)
         self.lock_timeout = lock_timeout
         self.create = create
         self._lock: FileLock | None = None
-        self._adopted: list[dict[str, Any]] = []
-        self._replaced: tuple[int, int] | None = None  # counts of the hotel `replace_all` replaced
         self._exists = False
 
     @property
@@ -246,53 +235,32 @@ class JsonUnitOfWork(UnitOfWork):
     def exists(self) -> bool:
         return self._exists
 
-    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        self._replaced = (len(self.rooms.list), len(self.bookings.list))
-        self.rooms = JsonRooms(list(rooms))
-        self.bookings = JsonBookings(list(bookings), self.bookings.id_mark)
+    def _stored_counts(self) -> tuple[int, int]:
+        return len(self.rooms.list), len(self.bookings.list)
 
-    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
-        if not self.audit_path.exists() or self.audit_path.stat().st_size == 0:
-            self._adopted = entries
-        self.bookings.id_mark = max(self.bookings.id_mark, id_mark)
+    def _hold_only(self, rooms: list[Room], bookings: list[Booking]) -> None:
+        self.rooms = JsonRooms(rooms)
+        self.bookings = JsonBookings(bookings, self.bookings.id_mark)
 
-    def id_mark(self) -> int:
-        return self.bookings.highest_id()
+    def _trail_is_empty(self) -> bool:
+        return not self.audit_path.exists() or self.audit_path.stat().st_size == 0
 
-    def _changes(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Audit changes of the rooms and of the bookings since the unit of work began."""
-        if self._replaced is not None:
-            return replaced_hotel(*self._replaced, len(self.rooms.list), len(self.bookings.list)), []
-        rooms = [c for room, reason in self.rooms.changed.values()
-                 for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
-        bookings = [c for b in self.bookings.removed for c in record_changes("booking", b.id, b.record, None)]
-        bookings += [c for b in self.bookings.changed.values() if b.record is not None
-                     for c in record_changes("booking", b.id, b.record, b.as_record())]
-        bookings += [c for b in self.bookings.added for c in record_changes("booking", b.id, None, b.as_record())]
-        return rooms, bookings
-
-    def commit(self, command: list[str]) -> dict[str, Any] | None:
-        room_changes, booking_changes = self._changes()
+    def _write(self, entry: Entry) -> None:
+        """Rewrite only the files whose records changed (both for a replaced hotel), then
+        append the adopted trail and the entry, through `atomic.commit`'s one commit point."""
         replaced = self._replaced is not None
-        if not room_changes and not booking_changes and not replaced:
-            return None
-        commit_id = atomic.new_commit_id()
-        entry = {"at": utc_now(), "user": current_user(), "command": command,
-                 "changes": room_changes + booking_changes,
-                 "booking_id_mark": self.bookings.id_mark, "commit": commit_id}
+        rooms_changed = replaced or any("room" in change for change in entry["changes"])
+        bookings_changed = replaced or any("booking" in change for change in entry["changes"])
         files = []
-        if room_changes or replaced:
-            records = _records(self.rooms.list, self.rooms.changed, rebuild=replaced)
+        if rooms_changed:
+            records = _records(self.rooms.list, "number", self.rooms.saved.keys(), rebuild=replaced)
             files.append(atomic.Change(self.rooms_path, dump_records(records)))
-        if booking_changes or replaced:
-            records = _records(self.bookings.list, self.bookings.changed, rebuild=replaced)
+        if bookings_changed:
+            touched = self.bookings.changed.keys() | self.bookings.added.keys()
+            records = _records(self.bookings.list, "id", touched, rebuild=replaced)
             files.append(atomic.Change(self.bookings_path, dump_records(records)))
-        lines = [json.dumps(e, ensure_ascii=False) for e in self._adopted]
-        lines.append(json.dumps(entry, ensure_ascii=False))
-        atomic.commit(self.data_dir, files, self.audit_path, "\n".join(lines), commit_id)
-        self._adopted = []
-        self._replaced = None
-        return entry
+        lines = [json.dumps(e, ensure_ascii=False) for e in [*self._adopted, entry]]
+        atomic.commit(self.data_dir, files, self.audit_path, "\n".join(lines), entry["commit"])
 
     def history(self) -> list[dict[str, Any]]:
         try:
@@ -323,11 +291,13 @@ class JsonUnitOfWork(UnitOfWork):
         return mark if isinstance(mark, int) else 0
 
 
-def _records(objects: list[Any], changed: dict[int, Any], rebuild: bool) -> list[dict[str, Any]]:
-    """Records to write: as read where untouched and already canonical, else rebuilt."""
+def _records(objects: list[Room] | list[Booking], key: str, touched: AbstractSet[str],
+             rebuild: bool) -> list[dict[str, Any]]:
+    """Records to write: as read where untouched (`key` names them), else rebuilt."""
     if rebuild:
         return [obj.as_record() for obj in objects]
-    return [obj.record if obj.record is not None and id(obj) not in changed else obj.as_record() for obj in objects]
+    return [obj.record if obj.record is not None and getattr(obj, key) not in touched else obj.as_record()
+            for obj in objects]
 
 
 def _last_line(path: Path) -> bytes:
