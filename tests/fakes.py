@@ -160,10 +160,6 @@ class FakeUnitOfWork(UnitOfWork):
         self.store.id_mark = entry["booking_id_mark"]
         self.store.exists = True
         self.committed = True
-        for room, record in zip(self.rooms.all(), rooms, strict=True):
-            room.record = record  # the objects now hold what was written, as a new read would
-        for booking, record in zip(self.bookings.all(), bookings, strict=True):
-            booking.record, booking.extra = record, None
 
     # -- test helpers ------------------------------------------------------------------
     def rollback(self) -> None:

@@ -283,6 +283,11 @@ class UnitOfWork(ABC):
         entry = audit_entry(command, changes, self.bookings.id_mark, uuid.uuid4().hex, at)
         self._write(entry)
         self._committed = True
+        if self._replaced is None:  # what is stored now is what a later change is measured from
+            for room, _ in self.rooms.saved.values():
+                room.record = room.as_record()
+            for booking in [*self.bookings.changed.values(), *self.bookings.added.values()]:
+                booking.record, booking.extra = booking.as_record(), None
         self._replaced, self._adopted = None, []
         self.rooms.saved = {}
         self.bookings.forget_changes()
