@@ -25,6 +25,8 @@ class FakeRooms(Rooms):
     def __init__(self, rooms: Iterable[Room]) -> None:
         self._rooms = list(rooms)
         self.saved: list[tuple[str, str | None]] = []
+        self.added: list[str] = []
+        self.removed: list[str] = []
 
     def get(self, number: str) -> Room | None:
         return next((room for room in self._rooms if room.number == number), None)
@@ -34,6 +36,14 @@ class FakeRooms(Rooms):
 
     def save(self, room: Room, reason: str | None = None) -> None:
         self.saved.append((room.number, reason))
+
+    def add(self, room: Room) -> None:
+        self._rooms.append(room)
+        self.added.append(room.number)
+
+    def remove(self, room: Room) -> None:
+        self._rooms.remove(room)
+        self.removed.append(room.number)
 
 
 class FakeBookings(Bookings):
@@ -124,6 +134,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.committed = True
         changes = {
             "rooms": list(self.rooms.saved),
+            "rooms_added": list(self.rooms.added),
+            "rooms_removed": list(self.rooms.removed),
             "added": list(self.bookings.added),
             "saved": list(self.bookings.saved),
             "removed": list(self.bookings.removed),
@@ -151,6 +163,8 @@ class FakeUnitOfWork(UnitOfWork):
 
     def _take_snapshot(self) -> tuple[list[Room], list[Booking], int]:
         self.rooms.saved.clear()
+        self.rooms.added.clear()
+        self.rooms.removed.clear()
         self.bookings.added.clear()
         self.bookings.saved.clear()
         self.bookings.removed.clear()

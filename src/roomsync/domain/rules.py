@@ -148,3 +148,15 @@ def check_housekeeping(room: Room, bookings: list[Booking], status: RoomStatus, 
             raise Refused("ROOM_RESERVED",
                           f"Room {room.number} has a reservation due today ({due[0].id}, {due[0].guest}); "
                           f"move the guest first, or pass --force.")
+
+
+def check_room_removable(room: Room, bookings: list[Booking]) -> None:
+    """A room leaves the hotel only when no active booking names it; finished bookings keep
+    its number as history and are never a reason to refuse."""
+    active = [b for b in bookings if b.is_active]
+    if active:
+        first = active[0]
+        more = f" and {len(active) - 1} more" if len(active) > 1 else ""
+        raise Refused("ROOM_IN_USE",
+                      f"Room {room.number} has an active booking {first.id} ({first.guest}){more}; "
+                      f"move or cancel it first ('roomsync move {first.id} ROOM').")

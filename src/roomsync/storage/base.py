@@ -84,6 +84,14 @@ class Rooms(ABC):
     def save(self, room: Room, reason: str | None = None) -> None:
         """Mark a room changed; `reason` explains a status change in the audit."""
 
+    @abstractmethod
+    def add(self, room: Room) -> None:
+        """A new room, last in file order (the caller checked its number is free)."""
+
+    @abstractmethod
+    def remove(self, room: Room) -> None:
+        """Take a room out; bookings naming it are left as they are."""
+
 
 class Bookings(ABC):
     @abstractmethod

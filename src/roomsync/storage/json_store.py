@@ -37,6 +37,8 @@ class JsonRooms(Rooms):
         self.list = rooms
         self._by_number = {room.number: room for room in rooms}
         self.changed: dict[int, tuple[Room, str | None]] = {}
+        self.added: list[Room] = []
+        self.removed: list[Room] = []
 
     def get(self, number: str) -> Room | None:
         return self._by_number.get(number)
@@ -46,6 +48,17 @@ class JsonRooms(Rooms):
 
     def save(self, room: Room, reason: str | None = None) -> None:
         self.changed[id(room)] = (room, reason)
+
+    def add(self, room: Room) -> None:
+        self.list.append(room)
+        self._by_number[room.number] = room
+        self.added.append(room)
+
+    def remove(self, room: Room) -> None:
+        self.list.remove(room)
+        del self._by_number[room.number]
+        self.changed.pop(id(room), None)
+        self.removed.append(room)
 
 
 class JsonBookings(Bookings):
@@ -263,8 +276,10 @@ class JsonUnitOfWork(UnitOfWork):
         """Audit changes of the rooms and of the bookings since the unit of work began."""
         if self._replaced is not None:
             return replaced_hotel(*self._replaced, len(self.rooms.list), len(self.bookings.list)), []
-        rooms = [c for room, reason in self.rooms.changed.values()
-                 for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+        rooms = [c for room in self.rooms.removed for c in record_changes("room", room.number, room.record, None)]
+        rooms += [c for room, reason in self.rooms.changed.values() if room not in self.rooms.added
+                  for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+        rooms += [c for room in self.rooms.added for c in record_changes("room", room.number, None, room.as_record())]
         bookings = [c for b in self.bookings.removed for c in record_changes("booking", b.id, b.record, None)]
         bookings += [c for b in self.bookings.changed.values() if b.record is not None
                      for c in record_changes("booking", b.id, b.record, b.as_record())]

@@ -86,12 +86,14 @@ class PgRooms(Rooms):
         self.known: dict[str, Room] = {}
         self.listed: list[Room] | None = None
         self.changed: dict[str, tuple[Room, str | None]] = {}
+        self.added: list[Room] = []
+        self.removed: dict[str, Room] = {}
 
     def _adopt(self, room: Room) -> Room:
         return self.known.setdefault(room.number, room)
 
     def get(self, number: str) -> Room | None:
-        if number in self.known or self.listed is not None:
+        if number in self.known or self.listed is not None or number in self.removed:
             return self.known.get(number)
         row = self.uow.query_one("SELECT number, status, type, extra, key_order FROM rooms "
                                  "WHERE hotel_id = %s AND number = %s", [number])
@@ -101,11 +103,25 @@ class PgRooms(Rooms):
         if self.listed is None:
             rows = self.uow.query("SELECT number, status, type, extra, key_order FROM rooms "
                                   "WHERE hotel_id = %s ORDER BY pos")
-            self.listed = [self._adopt(room_from_row(row)) for row in rows]
+            self.listed = [self._adopt(room_from_row(row)) for row in rows if row[0] not in self.removed]
+            self.listed += self.added
         return self.listed
 
     def save(self, room: Room, reason: str | None = None) -> None:
         self.changed[room.number] = (room, reason)
+
+    def add(self, room: Room) -> None:
+        self.added.append(room)
+        self.known[room.number] = room
+        if self.listed is not None:
+            self.listed.append(room)
+
+    def remove(self, room: Room) -> None:
+        self.removed[room.number] = room
+        self.known.pop(room.number, None)
+        self.changed.pop(room.number, None)
+        if self.listed is not None:
+            self.listed.remove(room)
 
 
 class PgBookings(Bookings):
@@ -296,8 +312,11 @@ class PgUnitOfWork(UnitOfWork):
     def _changes(self) -> list[dict[str, Any]]:
         if self._replaced is not None:
             return replaced_hotel(*self._replaced, len(self.rooms.listed or []), len(self.bookings.added))
-        changes = [c for room, reason in self.rooms.changed.values()
-                   for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+        changes = [c for room in self.rooms.removed.values()
+                   for c in record_changes("room", room.number, room.record, None)]
+        changes += [c for room, reason in self.rooms.changed.values() if room not in self.rooms.added
+                    for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+        changes += [c for room in self.rooms.added for c in record_changes("room", room.number, None, room.as_record())]
         changes += [c for b in self.bookings.removed.values() for c in record_changes("booking", b.id, b.record, None)]
         changes += [c for b in self.bookings.changed.values()
                     for c in record_changes("booking", b.id, b.record, b.as_record())]
@@ -362,9 +381,18 @@ class PgUnitOfWork(UnitOfWork):
                 for pos, room in enumerate(self.rooms.listed or [], start=1):
                     copy.write_row((h, room.number, pos, *room_params(room)))
         else:
+            cur.executemany("DELETE FROM rooms WHERE hotel_id = %s AND number = %s",
+                            [(h, number) for number in self.rooms.removed])
             cur.executemany("UPDATE rooms SET status = %s, type = %s, extra = %s, key_order = %s "
                             "WHERE hotel_id = %s AND number = %s",
-                            [(*room_params(r), h, r.number) for r, _ in self.rooms.changed.values()])
+                            [(*room_params(r), h, r.number) for r, _ in self.rooms.changed.values()
+                             if r not in self.rooms.added])
+            if self.rooms.added:
+                last = cur.execute("SELECT coalesce(max(pos), 0) FROM rooms WHERE hotel_id = %s", [h]).fetchone()[0]
+                cur.executemany("INSERT INTO rooms (hotel_id, number, pos, status, type, extra, key_order) "
+                                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                                [(h, r.number, pos, *room_params(r))
+                                 for pos, r in enumerate(self.rooms.added, start=last + 1)])
             cur.executemany("DELETE FROM bookings WHERE hotel_id = %s AND id = %s",
                             [(h, b) for b in self.bookings.removed])
             cur.executemany("UPDATE bookings SET room = %s, guest = %s, arrival = %s, departure = %s, status = %s, "
