@@ -117,6 +117,9 @@ def run() -> None:
     skips freeing a large hotel's objects one by one (a tenth of a second at 100,000
     bookings), which the operating system does all at once.
     """
+    # roomsync uses no pydantic plugin; without this, building a command's parameters (Typer
+    # makes a pydantic adapter per parameter) scans every installed package's entry points.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     try:
         main()
         code = 0

@@ -88,12 +88,13 @@ def room_or_refuse(uow: UnitOfWork, number: str) -> Room:
 
 
 def booking_named(uow: UnitOfWork, booking_id: str) -> Booking | None:
-    """A booking by id in any case (`b-000042`); the file keeps its canonical spelling."""
-    found = uow.bookings.get(booking_id) or uow.bookings.get(booking_id.upper())
-    if found is not None:
-        return found
-    wanted = booking_id.casefold()
-    return next((b for b in uow.bookings.all() if b.id.casefold() == wanted), None)
+    """A booking by id as typed, or in upper or lower case (`b-000042` finds `B-000042`): three
+    lookups by key, never a scan of the history. The file keeps the canonical spelling."""
+    for spelling in dict.fromkeys((booking_id, booking_id.upper(), booking_id.lower())):
+        found = uow.bookings.get(spelling)
+        if found is not None:
+            return found
+    return None
 
 
 def room_or_booking(uow: UnitOfWork, key: str, today: date) -> RoomDetail | BookingDetail:
