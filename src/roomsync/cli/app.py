@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from roomsync import __version__
-from roomsync.cli.base import DataDir, Hotel, JsonFlag, LockTimeout, Store, Today, build_command, redact, report_error
+from roomsync.cli.base import PipeClosed, DataDir, Hotel, JsonFlag, LockTimeout, Store, Today, build_command, redact, report_error
 from roomsync.cli.render import emit_json
 from roomsync.errors import RoomsyncError, UsageError
 
@@ -89,11 +89,14 @@ def main(argv: list[str] | None = None) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            report_error(UsageError(f"argument {shown!r} is not valid UTF-8; retype it"), as_json)
+            report_error(UsageError(f"argument \"{shown}\" is not valid UTF-8; retype it"), as_json)
             sys.exit(UsageError.exit_code)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="roomsync", standalone_mode=False, obj=command_line(args))
+    except PipeClosed:
+        quiet_stdout()
+        sys.exit(PIPE_CLOSED)
     except typer.Abort:
         sys.stderr.write("roomsync: aborted\n")
         sys.exit(1)
@@ -108,6 +111,16 @@ def main(argv: list[str] | None = None) -> None:
             emit_json({"error": {"code": UsageError.code, "message": exc.format_message()}})
         sys.exit(exc.exit_code)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left at exit says nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is no file (a test's buffer)
+        pass
 
 
 def run() -> None:
@@ -125,7 +138,7 @@ def run() -> None:
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except BrokenPipeError:
+    except BrokenPipeError:  # outside a command (help text, version)
         code = PIPE_CLOSED
     try:
         sys.stdout.flush()
@@ -133,8 +146,6 @@ def run() -> None:
         code = PIPE_CLOSED
     except (OSError, ValueError):
         code = code or 1
-    if code == PIPE_CLOSED:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     try:
         sys.stderr.flush()
     except (OSError, ValueError):

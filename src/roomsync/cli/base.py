@@ -170,6 +170,11 @@ def report_error(error: RoomsyncError, as_json: bool) -> None:
     sys.stderr.write(error_line(error.message) + "\n")
 
 
+class PipeClosed(Exception):
+    """The reader of stdout went away (`roomsync bookings | head`); not an OSError, so that
+    Click's own handling (exit 1, which means "refused" here) does not apply."""
+
+
 class DeskCommand(TyperCommand):
     """A roomsync command: takes the shared options, maps every error to its exit status."""
 
@@ -180,7 +185,9 @@ class DeskCommand(TyperCommand):
         except RoomsyncError as error:
             report_error(error, wants_json(ctx))
             raise typer.Exit(error.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
+        except BrokenPipeError:
+            raise PipeClosed() from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("ROOMSYNC_DEBUG"):

@@ -14,6 +14,7 @@ from roomsync.cli.options import (
     MAX_LIMIT, BookingArg, BookingStatusOption, Departure, Nights, OnDay, RoomArg, RoomStatusArg, complete_room,
     complete_room_or_booking, day_option, guest_option, nights_option,
 )
+from roomsync.cli import render
 from roomsync.cli.render import (
     booking_rows, emit_json, on_terminal, reconcile_json, report_lines, say, stored, table,
 )
@@ -94,7 +95,7 @@ def init(ctx: typer.Context,
          yes: Annotated[bool, typer.Option("--yes", help="With --force: do not ask first.")] = False) -> None:
     """Create the data directory with empty files (or a demo hotel)."""
     desk = Desk.of(ctx)
-    if force and not yes and on_terminal(input_too=True):
+    if force and not yes and render.on_terminal(input_too=True):
         confirm_replacing(desk)
     with desk.unit_of_work(create=True) as uow:
         rooms, bookings = ops.init(uow, desk.clock, sample=sample, force=force)
@@ -118,7 +119,7 @@ def rooms(ctx: typer.Context) -> None:
     if desk.json:
         emit_json([row.room.as_record() for row in rows])
         return
-    table(["Room", "Type", "Status", "Drift", "In house", "Due today"],
+    render.table(["Room", "Type", "Status", "Drift", "In house", "Due today"],
           [[row.room.number, row.room.type or "", row.room.status.value,
             f"→ {row.expected.value}" if row.drifts else "",
             ", ".join(f"{b.guest} ({b.id})" for b in row.in_house),
@@ -143,7 +144,7 @@ def bookings(ctx: typer.Context,
     desk = Desk.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.find_bookings(uow, desk.today, room=room, status=status, on=on, guest=guest)
-    if limit is None and not desk.json and on_terminal():
+    if limit is None and not desk.json and render.on_terminal():
         limit = TERMINAL_LIMIT
     hidden = max(0, len(found) - limit) if limit else 0
     shown = found[hidden:]
@@ -152,7 +153,7 @@ def bookings(ctx: typer.Context,
         return
     if hidden:
         say(f"{hidden} earlier match(es) not shown; --limit 0 shows all.")
-    table(BOOKING_HEADERS, booking_rows(shown))
+    render.table(BOOKING_HEADERS, booking_rows(shown))
 
 
 @desk_command(example="roomsync show 102   (or: roomsync show B-000042)")
@@ -179,7 +180,7 @@ def show(ctx: typer.Context,
     say(f"Room {found.room.number}{kind}: {found.room.status.value}")
     if found.expected is not found.room.status:
         say(f"  should be {found.expected.value} ({found.reason}); 'roomsync reconcile --fix' repairs it")
-    table(BOOKING_HEADERS, booking_rows(found.bookings))
+    render.table(BOOKING_HEADERS, booking_rows(found.bookings))
 
 
 @desk_command(example="roomsync book 102 --guest 'Ada Lovelace' --arrival 2026-12-01 --nights 2")

@@ -13,6 +13,7 @@ from roomsync.cli.commands import change_stay, departure_from
 from roomsync.cli.options import (
     MAX_DAYS, BookingArg, Departure, Guest, Nights, OnDay, RoomArg, RoomType, day_option,
 )
+from roomsync.cli import render
 from roomsync.cli.render import emit_json, night_audit_json, report_lines, say, stored, table
 from roomsync.cli.tape_chart import draw_chart
 from roomsync.domain import views
@@ -33,7 +34,7 @@ def arrivals(ctx: typer.Context, on: OnDay = None) -> None:
         emit_json([{"booking": stored(a.booking), "room": stored(a.room), "readiness": a.readiness} for a in found])
         return
     urgent = sorted(found, key=lambda a: views.READINESS.index(a.readiness))
-    table(["Booking", "Room", "Guest", "Nights", "Readiness"],
+    render.table(["Booking", "Room", "Guest", "Nights", "Readiness"],
           [[a.booking.id, a.booking.room, a.booking.guest, str((a.booking.departure - a.booking.arrival).days),
             a.readiness.replace("_", " ")] for a in urgent],
           title=f"Arrivals on {day}: {len(found)}",
@@ -50,7 +51,7 @@ def departures(ctx: typer.Context, on: OnDay = None) -> None:
     if desk.json:
         emit_json([{"booking": stored(d.booking), "room": stored(d.room), "state": d.state} for d in found])
         return
-    table(["Booking", "Room", "Guest", "Departure", "State"],
+    render.table(["Booking", "Room", "Guest", "Departure", "State"],
           [[d.booking.id, d.booking.room, d.booking.guest, d.booking.departure.isoformat(),
             d.state.replace("_", " ")] for d in found],
           title=f"Departures on {day}: {len(found)}")
@@ -66,7 +67,7 @@ def inhouse(ctx: typer.Context) -> None:
         emit_json([{"booking": stored(g.booking), "room": stored(g.room), "nights": g.nights,
                     "overstay": g.overstay} for g in found])
         return
-    table(["Booking", "Room", "Guest", "Arrived", "Due out", "Nights", "Overstay"],
+    render.table(["Booking", "Room", "Guest", "Arrived", "Due out", "Nights", "Overstay"],
           [[g.booking.id, g.booking.room, g.booking.guest, g.booking.arrival.isoformat(),
             g.booking.departure.isoformat(), str(g.nights), "yes" if g.overstay else ""] for g in found],
           title=f"In house: {len(found)}")
@@ -83,7 +84,7 @@ def availability(ctx: typer.Context, *, arrival: Annotated[date, day_option("--a
     if desk.json:
         emit_json([room.as_record() for room in free])
         return
-    table(["Room", "Type", "Status now", "Note"],
+    render.table(["Room", "Type", "Status now", "Note"],
           [[r.number, r.type or "", r.status.value,
             "closed now; free for these dates" if r.status in OUT_OF_ORDER else ""] for r in free],
           title=f"Free from {arrival} to {leave}: {len(free)} room(s)")

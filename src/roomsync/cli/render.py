@@ -66,6 +66,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | No
             grid.add_row(*(Text(cell) for cell in row), style=style)
         Console(no_color="NO_COLOR" in os.environ).print(grid)
         return
+    plain_table(headers, rows, title)
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None,
+                styles: Sequence[str | None] | None = None) -> None:
+    """Columns padded by terminal cells (a CJK character takes two), stable for grep and diff."""
     from rich.cells import cell_len
 
     if title:

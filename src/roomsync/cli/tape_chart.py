@@ -44,7 +44,7 @@ def segments(row: list[Booking | None], closed: bool, colour: bool) -> list[tupl
 
 def draw_chart(tape: Chart) -> None:
     colour = colour_shown()
-    label = max([4, *(len(r.number) + 2 for r in tape.rooms)])
+    label = max([5, *(len(r.number) + 2 for r in tape.rooms)])
     header = "Room".ljust(label) + "".join(f"{d.day:>2}{'MTWTFSS'[d.weekday()]}".ljust(CELL) for d in tape.dates)
     lines: list[list[tuple[str, str | None]]] = [[(header.rstrip(), "bold")]]
     for room, row in zip(tape.rooms, tape.nights):
