@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, bookings_file, rs, run_cli, snapshot
+
 from roomsync.cli.app import COMMANDS
 
 
@@ -101,7 +101,7 @@ def test_root_help_lists_every_command() -> None:
 
 
 def run_python(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60,
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60, check=False,
                           env={**os.environ, **(env or {})})
 
 
@@ -118,7 +118,7 @@ def test_checkin_builds_and_imports_nothing_for_other_commands(hotel: Path) -> N
 
 
 def test_completion_offers_room_numbers_from_the_data_directory(hotel: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60,
+    result = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60, check=False,
                             env={**os.environ, "_ROOMSYNC_COMPLETE": "complete_bash",
                                  "COMP_WORDS": f"roomsync checkin --data-dir {hotel} 10", "COMP_CWORD": "4"})
     assert result.stdout.split() == ["101", "102", "103", "104", "105"]
@@ -126,9 +126,9 @@ def test_completion_offers_room_numbers_from_the_data_directory(hotel: Path) -> 
 
 def test_completion_offers_booking_ids_and_statuses(hotel: Path) -> None:
     env = {**os.environ, "_ROOMSYNC_COMPLETE": "complete_bash", "ROOMSYNC_DATA_DIR": str(hotel)}
-    ids = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60,
+    ids = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60, check=False,
                          env={**env, "COMP_WORDS": "roomsync cancel B-00001", "COMP_CWORD": "2"})
     assert ids.stdout.split() == ["B-000010", "B-000011", "B-000012"]
-    statuses = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60,
+    statuses = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60, check=False,
                               env={**env, "COMP_WORDS": "roomsync housekeeping 101 MA", "COMP_CWORD": "3"})
     assert statuses.stdout.split() == ["MAINTENANCE"]

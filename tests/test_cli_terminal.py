@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from rich.cells import cell_len
-
 from conftest import B, R, bookings_file, rooms_file, rs, snapshot, write_hotel
+from rich.cells import cell_len
+from test_cli_commands import ok_json, refused
+
 from roomsync.cli import render
 from roomsync.cli.app import PIPE_CLOSED
-from test_cli_commands import ok_json, refused
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from fakes import FakeUnitOfWork, run_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fakes import FakeUnitOfWork, run_command
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import AlreadyExists, Refused
 from roomsync.operations import queries

@@ -14,10 +14,24 @@ import sys
 from typing import Annotated, Any
 
 import typer
+
+# Typer vendors Click; its exception base is reachable only under this private name.
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from roomsync import __version__
-from roomsync.cli.base import PipeClosed, DataDir, Hotel, JsonFlag, LockTimeout, Store, Today, build_command, redact, report_error
+from roomsync.cli.base import (
+    DataDir,
+    Hotel,
+    JsonFlag,
+    LockTimeout,
+    PipeClosed,
+    Store,
+    Today,
+    build_command,
+    redact,
+    report_error,
+)
 from roomsync.cli.render import emit_json
 from roomsync.errors import RoomsyncError, UsageError
 
@@ -103,9 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     except RoomsyncError as error:  # raised by a callback outside a command
         report_error(error, as_json)
         sys.exit(error.exit_code)
-    except Exception as exc:
-        if not (hasattr(exc, "exit_code") and hasattr(exc, "show")):
-            raise
+    except ClickException as exc:  # a usage error Click found
         exc.show()
         if as_json:
             emit_json({"error": {"code": UsageError.code, "message": exc.format_message()}})

@@ -194,11 +194,11 @@ class DeskCommand(TyperCommand):
                 raise
             if hasattr(exc, "exit_code") and hasattr(exc, "show"):  # Click's usage errors
                 raise
-            error = InternalError(f"internal error ({type(exc).__name__}: {exc}); please report it "
-                                  f"(ROOMSYNC_DEBUG=1 shows the details; 'roomsync history' shows whether "
-                                  f"a change was saved).")
-            report_error(error, wants_json(ctx))
-            raise typer.Exit(error.exit_code) from None
+            bug = InternalError(f"internal error ({type(exc).__name__}: {exc}); please report it "
+                                f"(ROOMSYNC_DEBUG=1 shows the details; 'roomsync history' shows whether "
+                                f"a change was saved).")
+            report_error(bug, wants_json(ctx))
+            raise typer.Exit(bug.exit_code) from None
         if code:
             raise typer.Exit(code)
         return None

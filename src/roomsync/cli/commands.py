@@ -9,17 +9,32 @@ from typing import Annotated, Any
 
 import typer
 
+from roomsync.cli import render
 from roomsync.cli.base import Desk, desk_command
 from roomsync.cli.options import (
-    MAX_LIMIT, BookingArg, BookingStatusOption, Departure, Nights, OnDay, RoomArg, RoomStatusArg, complete_room,
-    complete_room_or_booking, day_option, guest_option, nights_option,
+    MAX_LIMIT,
+    BookingArg,
+    BookingStatusOption,
+    Departure,
+    Nights,
+    RoomArg,
+    RoomStatusArg,
+    complete_room,
+    complete_room_or_booking,
+    day_option,
+    guest_option,
+    nights_option,
 )
-from roomsync.cli import render
 from roomsync.cli.render import (
-    booking_rows, emit_json, on_terminal, reconcile_json, report_lines, say, stored, table,
+    booking_rows,
+    emit_json,
+    reconcile_json,
+    report_lines,
+    say,
+    stored,
 )
 from roomsync.domain.model import Booking, RoomStatus
-from roomsync.errors import UsageError
+from roomsync.errors import Refused, UsageError
 from roomsync.operations import desk as ops
 from roomsync.operations import queries
 
@@ -63,7 +78,7 @@ def day_after(day: date, nights: int) -> date:
     try:
         return day + timedelta(days=nights)
     except OverflowError:
-        raise ops.rules.Refused("INVALID_DATES", f"{nights} night(s) from {day} end after 9999-12-31.") from None
+        raise Refused("INVALID_DATES", f"{nights} night(s) from {day} end after 9999-12-31.") from None
 
 
 def confirm_replacing(desk: Desk) -> None:

@@ -8,13 +8,27 @@ from typing import Annotated
 
 import typer
 
+from roomsync.cli import render
 from roomsync.cli.base import Desk, desk_command
 from roomsync.cli.commands import change_stay, departure_from
 from roomsync.cli.options import (
-    MAX_DAYS, BookingArg, Departure, Guest, Nights, OnDay, RoomArg, RoomType, day_option,
+    MAX_DAYS,
+    BookingArg,
+    Departure,
+    Guest,
+    Nights,
+    OnDay,
+    RoomArg,
+    RoomType,
+    day_option,
 )
-from roomsync.cli import render
-from roomsync.cli.render import emit_json, night_audit_json, report_lines, say, stored, table
+from roomsync.cli.render import (
+    emit_json,
+    night_audit_json,
+    report_lines,
+    say,
+    stored,
+)
 from roomsync.cli.tape_chart import draw_chart
 from roomsync.domain import views
 from roomsync.domain.model import OUT_OF_ORDER

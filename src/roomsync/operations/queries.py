@@ -13,7 +13,13 @@ from datetime import date, timedelta
 from roomsync.domain import rules, views
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import active_by_room
-from roomsync.domain.stays import due_reservations, expected_status, guests_in, holds_night
+from roomsync.domain.stays import (
+    due_reservations,
+    expected_status,
+    guests_in,
+    holds_night,
+)
+from roomsync.errors import Refused
 from roomsync.storage.base import UnitOfWork
 
 
@@ -106,7 +112,7 @@ def room_or_booking(uow: UnitOfWork, key: str, today: date) -> RoomDetail | Book
         return RoomDetail(room, expected, reason, own)
     booking = booking_named(uow, key)
     if booking is None:
-        raise rules.Refused("UNKNOWN_ROOM", f"{key} is neither a room nor a booking id; "
+        raise Refused("UNKNOWN_ROOM", f"{key} is neither a room nor a booking id; "
                                             f"'roomsync rooms' and 'roomsync bookings' list them.")
     return BookingDetail(booking, uow.rooms.get(booking.room))
 
