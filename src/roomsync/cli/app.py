@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -89,6 +90,12 @@ def root(
     """
 
 
+@cache
+def root_command() -> Any:
+    """The root group, built once per process; it builds each command once, when asked for."""
+    return typer.main.get_command(app)
+
+
 def command_line(argv: list[str]) -> list[str]:
     """The command as the audit records it (passwords removed), built once per run."""
     return ["roomsync", *(redact(arg) for arg in argv)]
@@ -105,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             report_error(UsageError(f"argument \"{shown}\" is not valid UTF-8; retype it"), as_json)
             sys.exit(UsageError.exit_code)
-    command = typer.main.get_command(app)
+    command = root_command()
     try:
         result = command.main(args=args, prog_name="roomsync", standalone_mode=False, obj=command_line(args))
     except PipeClosed:
