@@ -117,7 +117,7 @@ def init(ctx: typer.Context,
         entry = uow.commit(desk.command_line)
     kept = kept_files(entry)
     if desk.json:
-        emit_json({**desk.where, "rooms": rooms, "bookings": bookings, **({"replaced": kept} if force else {})})
+        emit_json({**desk.where, "rooms": rooms, "bookings": bookings, **({"replaced": kept} if kept else {})})
     else:
         where = desk.data_dir if desk.store is None else f"hotel {desk.where['hotel']} of {desk.where['store']}"
         say(f"Created a hotel in {where} with {rooms} room(s) and {bookings} booking(s).")
