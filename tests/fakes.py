@@ -57,6 +57,12 @@ class FakeRooms(Rooms):
     def all(self) -> list[Room]:
         return list(self._rooms)
 
+    def _place(self, room: Room) -> None:
+        self._rooms.append(room)
+
+    def _drop(self, room: Room) -> None:
+        self._rooms.remove(room)
+
 
 class FakeBookings(Bookings):
     def __init__(self, bookings: Iterable[Booking], id_mark: int = 0) -> None:

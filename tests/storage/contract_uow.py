@@ -185,6 +185,25 @@ class UnitOfWorkContract:
         with self.open(read_only=True) as again:
             check(again)
 
+    def test_rooms_added_and_removed_are_seen_in_file_order_and_audited(self) -> None:
+        self.seed()
+        with self.open() as uow:
+            assert [r.number for r in uow.rooms.all()] == ["102", "101", "201"]  # read first: caches must follow
+            uow.rooms.add(room_from_record({"number": "301", "status": "AVAILABLE", "floor": 3}))
+            gone = uow.rooms.get("201")
+            assert gone is not None
+            uow.rooms.remove(gone)
+            assert [r.number for r in uow.rooms.all()] == ["102", "101", "301"]
+            assert uow.rooms.get("201") is None and uow.rooms.get("301") is not None
+            entry = uow.commit(["roomsync", "room"])
+        assert entry is not None
+        assert [(c["room"], c["old"] is None, c["new"] is None) for c in entry["changes"]] == [
+            ("201", False, True), ("301", True, False)]
+        with self.open(read_only=True) as again:
+            assert [r.as_record() for r in again.rooms.all()][1:] == [
+                {"number": "101", "status": "DIRTY"}, {"number": "301", "status": "AVAILABLE", "floor": 3}]
+            assert ids(again.bookings.for_room("201")) == ["B-000003"]  # history keeps the number
+
     # ------------------------------------------------------------------ commit
 
     def test_leaving_without_commit_writes_nothing(self) -> None:

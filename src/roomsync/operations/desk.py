@@ -16,6 +16,7 @@ from roomsync.domain.reconcile import Report, reconcile
 from roomsync.domain.sample import sample_hotel
 from roomsync.domain.stays import expected_status
 from roomsync.errors import AlreadyExists
+from roomsync.operations import queries
 from roomsync.storage.base import UnitOfWork
 
 
@@ -44,7 +45,7 @@ def room_or_refuse(uow: UnitOfWork, number: str) -> Room:
 
 
 def booking_or_refuse(uow: UnitOfWork, booking_id: str) -> Booking:
-    booking = uow.bookings.get(booking_id)
+    booking = queries.booking_named(uow, booking_id)
     if booking is None:
         raise rules.unknown_booking(booking_id)
     return booking

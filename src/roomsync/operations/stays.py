@@ -165,11 +165,6 @@ class NightAudit:
     def clean(self) -> bool:
         return self.reconcile.clean and (self.reconcile.applied or not self.no_shows)
 
-    def as_json(self) -> dict:
-        return {"date": self.closed_day.isoformat(), "no_shows": self.no_shows, "reconcile": self.reconcile.as_json(),
-                "overstays": self.overstays, "arrivals": self.arrivals, "departures": self.departures,
-                "in_house": self.in_house, "occupancy": self.occupancy}
-
 
 def night_audit(uow: UnitOfWork, clock: Clock, *, apply: bool) -> NightAudit:
     """Close the day before today: late reservations become no-shows, statuses are fixed."""

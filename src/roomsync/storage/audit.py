@@ -17,7 +17,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from roomsync.domain.model import Booking, Room
 
@@ -64,15 +64,24 @@ def replaced_hotel(old_rooms: int, old_bookings: int, rooms: int, bookings: int)
              "new": {"rooms": rooms, "bookings": bookings}}]
 
 
-def hotel_changes(rooms: Iterable[tuple[Room, str | None]], removed: Iterable[Booking],
+class RoomChanges(Protocol):
+    saved: dict[str, tuple[Room, str | None]]
+    added: dict[str, Room]
+    removed: dict[str, Room]
+
+
+def hotel_changes(rooms: RoomChanges, removed: Iterable[Booking],
                   changed: Iterable[Booking], added: Iterable[Booking]) -> list[Change]:
-    """Every change of one commit: rooms first, then bookings removed, changed and added.
+    """Every change of one commit: rooms removed, changed and added, then bookings removed,
+    changed and added.
 
     "Before" is the record as the store read it (`record`), so a booking changed twice in
     one command shows one change per field, from the stored value to the final one.
     """
-    changes = [c for room, reason in rooms
-               for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+    changes = [c for room in rooms.removed.values() for c in record_changes("room", room.number, room.record, None)]
+    changes += [c for room, reason in rooms.saved.values() if room.number not in rooms.added
+                for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
+    changes += [c for room in rooms.added.values() for c in record_changes("room", room.number, None, room.as_record())]
     changes += [c for b in removed for c in record_changes("booking", b.id, b.record, None)]
     changes += [c for b in changed if b.record is not None
                 for c in record_changes("booking", b.id, b.record, b.as_record())]

@@ -14,9 +14,10 @@ Terms
   not a user's mistake: it raises `CommitNotAllowed` and writes nothing.
 - **Repositories** (`uow.rooms`, `uow.bookings`) hand out domain objects in file order (the
   order of the data files; PostgreSQL keeps it in a `pos` column). An operation changes an
-  object, then `save()`s it (`add()`/`remove()` for bookings): the repository remembers
-  which rooms were saved with which reason and which bookings were added, changed or
-  removed (`saved`, `added`, `changed`, `removed`, kept here once for every store). Every
+  object, then `save()`s it (`add()`/`remove()` for a new or deleted one): the repository
+  remembers which rooms were saved with which reason, added or removed, and which bookings
+  were added, changed or removed (`saved`, `added`, `changed`, `removed`, kept here once for
+  every store). Every
   later read in the same unit of work sees the change; nothing is written yet.
 - A **commit** writes every remembered change and one audit entry, all or nothing, and ends
   the unit of work's changes: a second `commit()` returns None when nothing changed since,
@@ -99,10 +100,12 @@ class CommitNotAllowed(RuntimeError):
 
 
 class Rooms(ABC):
-    """The hotel's rooms; `save` remembers a changed room until the commit."""
+    """The hotel's rooms; `save`, `add` and `remove` are remembered until the commit."""
 
     def __init__(self) -> None:
         self.saved: dict[str, tuple[Room, str | None]] = {}
+        self.added: dict[str, Room] = {}
+        self.removed: dict[str, Room] = {}
 
     @abstractmethod
     def get(self, number: str) -> Room | None: ...
@@ -115,6 +118,29 @@ class Rooms(ABC):
         without a reason keeps the earlier one)."""
         earlier = self.saved.get(room.number)
         self.saved[room.number] = (room, reason or (earlier[1] if earlier else None))
+
+    @abstractmethod
+    def _place(self, room: Room) -> None:
+        """Hold a new room after every other (the store's own list and index)."""
+
+    @abstractmethod
+    def _drop(self, room: Room) -> None:
+        """Stop holding a room."""
+
+    def add(self, room: Room) -> None:
+        """`room add`: a new room, last in file order (the caller checked its number is free)."""
+        self.added[room.number] = room
+        self._place(room)
+
+    def remove(self, room: Room) -> None:
+        """`room remove`: the room is gone; finished bookings keep its number as history."""
+        self._drop(room)
+        if self.added.pop(room.number, None) is None:
+            self.removed[room.number] = room
+        self.saved.pop(room.number, None)
+
+    def forget_changes(self) -> None:
+        self.saved, self.added, self.removed = {}, {}, {}
 
 
 class Bookings(ABC):
@@ -266,7 +292,7 @@ class UnitOfWork(ABC):
         """The audit's changes of everything remembered since the unit of work began."""
         if self._replaced is not None:
             return replaced_hotel(*self._replaced, len(self.rooms.all()), len(self.bookings.all()))
-        return hotel_changes(self.rooms.saved.values(), self.bookings.removed.values(),
+        return hotel_changes(self.rooms, self.bookings.removed.values(),
                              self.bookings.changed.values(), self.bookings.added.values())
 
     def commit(self, command: list[str], at: str | None = None) -> Entry | None:
@@ -284,11 +310,11 @@ class UnitOfWork(ABC):
         self._write(entry)
         self._committed = True
         if self._replaced is None:  # what is stored now is what a later change is measured from
-            for room, _ in self.rooms.saved.values():
+            for room in [*(r for r, _ in self.rooms.saved.values()), *self.rooms.added.values()]:
                 room.record = room.as_record()
             for booking in [*self.bookings.changed.values(), *self.bookings.added.values()]:
                 booking.record, booking.extra = booking.as_record(), None
         self._replaced, self._adopted = None, []
-        self.rooms.saved = {}
+        self.rooms.forget_changes()
         self.bookings.forget_changes()
         return entry

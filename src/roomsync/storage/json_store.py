@@ -42,6 +42,14 @@ class JsonRooms(Rooms):
     def all(self) -> list[Room]:
         return self.list
 
+    def _place(self, room: Room) -> None:
+        self.list.append(room)
+        self._by_number[room.number] = room
+
+    def _drop(self, room: Room) -> None:
+        self.list.remove(room)
+        del self._by_number[room.number]
+
 
 class JsonBookings(Bookings):
     """The bookings as loaded; the indexes by id and by room are built on first use only."""
@@ -253,7 +261,8 @@ class JsonUnitOfWork(UnitOfWork):
         bookings_changed = replaced or any("booking" in change for change in entry["changes"])
         files = []
         if rooms_changed:
-            records = _records(self.rooms.list, "number", self.rooms.saved.keys(), rebuild=replaced)
+            touched_rooms = self.rooms.saved.keys() | self.rooms.added.keys()
+            records = _records(self.rooms.list, "number", touched_rooms, rebuild=replaced)
             files.append(atomic.Change(self.rooms_path, dump_records(records)))
         if bookings_changed:
             touched = self.bookings.changed.keys() | self.bookings.added.keys()

@@ -105,7 +105,7 @@ class PgRooms(Rooms):
         return self.known.setdefault(room.number, room)
 
     def get(self, number: str) -> Room | None:
-        if number in self.known or self.listed is not None:
+        if number in self.known or number in self.removed or self.listed is not None:
             return self.known.get(number)
         row = self.uow.query_one("SELECT number, status, type, extra, key_order FROM rooms "
                                  "WHERE hotel_id = %s AND number = %s", [number])
@@ -115,8 +115,19 @@ class PgRooms(Rooms):
         if self.listed is None:
             rows = self.uow.query("SELECT number, status, type, extra, key_order FROM rooms "
                                   "WHERE hotel_id = %s ORDER BY pos")
-            self.listed = [self._adopt(room_from_row(row)) for row in rows]
+            self.listed = [self._adopt(room_from_row(row)) for row in rows if row[0] not in self.removed]
+            self.listed += self.added.values()
         return self.listed
+
+    def _place(self, room: Room) -> None:
+        self.known[room.number] = room
+        if self.listed is not None:
+            self.listed.append(room)
+
+    def _drop(self, room: Room) -> None:
+        self.known.pop(room.number, None)
+        if self.listed is not None:
+            self.listed.remove(room)
 
 
 class PgBookings(Bookings):
@@ -381,9 +392,18 @@ class PgUnitOfWork(UnitOfWork):
                     copy.write_row((h, room.number, pos, *room_params(room)))
             self._copy_bookings(cur, self.bookings.all(), start=0)
         else:
+            cur.executemany("DELETE FROM rooms WHERE hotel_id = %s AND number = %s",
+                            [(h, number) for number in self.rooms.removed])
             cur.executemany("UPDATE rooms SET status = %s, type = %s, extra = %s, key_order = %s "
                             "WHERE hotel_id = %s AND number = %s",
-                            [(*room_params(r), h, r.number) for r, _ in self.rooms.saved.values()])
+                            [(*room_params(r), h, r.number) for r, _ in self.rooms.saved.values()
+                             if r.number not in self.rooms.added])
+            if self.rooms.added:
+                last = cur.execute("SELECT coalesce(max(pos), 0) FROM rooms WHERE hotel_id = %s", [h]).fetchone()
+                cur.executemany("INSERT INTO rooms (hotel_id, number, pos, status, type, extra, key_order) "
+                                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                                [(h, r.number, pos, *room_params(r))
+                                 for pos, r in enumerate(self.rooms.added.values(), start=(last or [0])[0] + 1)])
             cur.executemany("DELETE FROM bookings WHERE hotel_id = %s AND id = %s",
                             [(h, b) for b in self.bookings.removed])
             cur.executemany("UPDATE bookings SET room = %s, guest = %s, arrival = %s, departure = %s, status = %s, "
