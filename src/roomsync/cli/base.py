@@ -21,8 +21,8 @@ import typer
 
 from roomsync.cli.render import emit_json, error_line
 from roomsync.errors import InternalError, RoomsyncError, UsageError
-from roomsync.operations.desk import Clock
-from roomsync.storage.base import UnitOfWork, utc_now
+from roomsync.domain.calendar import Clock
+from roomsync.storage.base import UnitOfWork
 from roomsync.storage.names import is_postgres_url, without_password
 
 app = typer.Typer(
@@ -109,7 +109,7 @@ class Desk:
 
     @property
     def clock(self) -> Clock:
-        return Clock(self.today, utc_now())
+        return Clock.read(self.today_given)
 
     def unit_of_work(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
         """The JSON store at --data-dir, or the PostgreSQL property named by --store/--hotel."""

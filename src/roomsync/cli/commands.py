@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
@@ -11,6 +11,7 @@ import typer
 from roomsync import __version__
 from roomsync.cli.base import Desk, app, desk_command, parse_day, parse_name, parse_positive
 from roomsync.cli.render import emit_json, report_lines, say, stored, table
+from roomsync.domain.calendar import stay_departure
 from roomsync.domain.model import Booking, booking_status_named, room_status_named
 from roomsync.domain.reconcile import active_by_room
 from roomsync.domain.stays import due_reservations, expected_status, guests_in, holds_night
@@ -58,12 +59,16 @@ def change_stay(desk: Desk, operation: Callable[..., ops.BookingChange], *args: 
     show_change(desk, change, summary(change.booking))
 
 
-def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
+def departure_or_nights(departure: date | None, nights: int | None) -> None:
     if departure is not None and nights is not None:
         raise UsageError("give either --departure or --nights, not both")
     if departure is None and nights is None:
         raise UsageError("give --departure YYYY-MM-DD or --nights N")
-    return departure if departure is not None else arrival + timedelta(days=nights or 0)
+
+
+def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
+    departure_or_nights(departure, nights)
+    return departure if departure is not None else stay_departure(arrival, nights or 0, "The stay")
 
 
 @desk_command()
@@ -161,11 +166,11 @@ def book(desk: Desk, room: Annotated[Optional[str], typer.Argument(help="Room nu
         raise UsageError("book needs --guest NAME and --arrival YYYY-MM-DD")
     if (room is None) == (room_type is None):
         raise UsageError("give either a ROOM or --type, not both" if room else "give a ROOM or --type TYPE")
-    leave = departure_from(arrival, departure, nights)
+    departure_or_nights(departure, nights)
     from roomsync.operations.stays import book_by_type
 
     operation, where = (book_by_type, room_type) if room_type is not None else (ops.book, room)
-    change_stay(desk, operation, where, guest, arrival, leave,
+    change_stay(desk, operation, where, guest, arrival, departure, nights=nights,
                 summary=lambda b: f"Booked room {b.room} for {b.guest} ({b.id}), {b.arrival} to {b.departure}")
 
 

@@ -3,7 +3,7 @@ the tape chart) and the stay changes (move, amend, undo-checkin, reinstate, nigh
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Optional
 
 import typer
@@ -99,7 +99,7 @@ def calendar(desk: Desk,
     with desk.unit_of_work(read_only=True) as uow:
         rooms = [r for r in uow.rooms.all() if room_type is None or r.matches_type(room_type)]
         first = start or desk.today
-        tape = views.chart(rooms, uow.bookings.touching(first, first + timedelta(days=days)), first, days, desk.today)
+        tape = views.chart(rooms, uow.bookings.touching(first, views.chart_dates(first, days)[-1]), first, days, desk.today)
     if desk.json:
         emit_json({"from": tape.start.isoformat(), "dates": [d.isoformat() for d in tape.dates],
                    "rooms": [{"number": r.number, "status": r.status.value, "nights": [b.id if b else None for b in row]}
@@ -146,9 +146,10 @@ def night_audit(desk: Desk,
                 = False) -> int:
     """Close yesterday: mark no-shows, fix statuses, report overstays, summarise the day."""
     with desk.unit_of_work(read_only=dry_run) as uow:
-        audit = ops.night_audit(uow, desk.clock, apply=not dry_run)
+        audit = ops.night_audit(uow, desk.clock)
         if not dry_run:
             uow.commit(desk.command_line)
+            audit.reconcile.applied = True
     if desk.json:
         emit_json(audit.as_json())
     else:

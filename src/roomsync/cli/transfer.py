@@ -32,7 +32,8 @@ def import_(desk: Desk,
     """Load a data directory's hotel into a PostgreSQL property."""
     _need_store(desk, "import")
     with desk.files() as source, desk.unit_of_work(create=True) as target:
-        rooms, bookings = transfer.import_hotel(source, target, replace=replace, command=desk.command_line)
+        rooms, bookings = transfer.import_hotel(source, target, replace=replace)
+        target.commit(desk.command_line)
     _finish(desk, "Imported", rooms, bookings)
 
 
@@ -42,5 +43,6 @@ def export(desk: Desk,
     """Write a PostgreSQL property's hotel to a data directory."""
     _need_store(desk, "export")
     with desk.unit_of_work(read_only=True) as source, desk.files(create=True) as target:
-        rooms, bookings = transfer.export_hotel(source, target, force=force, command=desk.command_line)
+        rooms, bookings = transfer.export_hotel(source, target, force=force)
+        target.commit(desk.command_line)
     _finish(desk, "Exported", rooms, bookings)
