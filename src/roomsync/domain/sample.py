@@ -41,7 +41,7 @@ CLOSED = {"105": RoomStatus.MAINTENANCE, "304": RoomStatus.DIRTY}
 def sample_hotel(day: date, now: str) -> tuple[list[Room], list[Booking]]:
     """Rooms and bookings (ids left empty for the store to issue) consistent on `day`.
 
-    Its stays lie from 10 days before `day` to 11 after: too near the calendar's edge
+    Its stays lie from 10 days before `day` to 10 after: too near the calendar's edge
     (0001-01-01, 9999-12-31) the demo hotel cannot be dated, INVALID_DATES.
     """
     rooms = []
