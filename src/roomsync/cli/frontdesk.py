@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command, parse_day, parse_positive
+from roomsync.cli.base import Desk, desk_command, parse_day
 from roomsync.cli.commands import BookingId, Day, Guest, Nights, Room_, change_stay, departure_from
 from roomsync.cli.render import emit_json, report_lines, say, stored, table
 from roomsync.cli.tape_chart import draw_chart
@@ -93,7 +93,7 @@ def availability(desk: Desk, arrival: Day = None, departure: Day = None, nights:
 def calendar(desk: Desk,
              start: Annotated[Optional[date], typer.Option("--from", parser=parse_day,
                                                            metavar="YYYY-MM-DD", help="First night.")] = None,
-             days: Annotated[int, typer.Option("--days", parser=parse_positive, help="Nights to show.")] = 14,
+             days: Annotated[int, typer.Option("--days", min=1, max=views.CHART_NIGHTS_AT_MOST, help="Nights to show.")] = 14,
              room_type: RoomType = None) -> None:
     """The tape chart: rooms down, nights across, occupancy at the bottom."""
     with desk.unit_of_work(read_only=True) as uow:

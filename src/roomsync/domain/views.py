@@ -14,6 +14,9 @@ from roomsync.domain.calendar import add_days, nights_within
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.stays import held_nights, holds_night
 
+# The widest tape chart `calendar --days` draws: ten years of nights, a view a person reads.
+CHART_NIGHTS_AT_MOST = 3660
+
 # Readiness of an arriving guest's room, most urgent first (the order of SPEC §7).
 READINESS = ("unknown_room", "checked_in", "occupied", "out_of_service", "dirty", "ready")
 
