@@ -51,7 +51,8 @@ def nights_within(start: date, nights: int) -> int:
 @dataclass(frozen=True, slots=True)
 class Clock:
     """One command's time, read once: `today` decides the rules, `now` stamps every record
-    and the audit line, so the stamps of one command all say the same instant."""
+    the command writes (and is the `at` its audit line should carry), so they all say the
+    same instant."""
 
     today: date
     now: str
