@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -26,8 +26,8 @@ from typer.models import CommandInfo
 from roomsync.cli.options import parse_day
 from roomsync.cli.render import emit_json, error_line
 from roomsync.errors import InternalError, RoomsyncError, UsageError
-from roomsync.operations.desk import Clock
-from roomsync.storage.base import UnitOfWork, utc_now
+from roomsync.domain.calendar import Clock
+from roomsync.storage.base import UnitOfWork
 from roomsync.storage.names import is_postgres_url, without_password
 
 GLOBAL_OPTIONS = ("data_dir", "today", "store", "hotel", "json_output", "lock_timeout")
@@ -124,9 +124,11 @@ class Desk:
     def today(self) -> date:
         return self.today_given or date.today()
 
-    @property
+    @cached_property
     def clock(self) -> Clock:
-        return Clock(self.today, utc_now())
+        """One clock per command: the rules' today, the records' stamps and the audit's time.
+        (`watch` reads a fresh one each cycle.)"""
+        return Clock.read(self.today_given)
 
     def unit_of_work(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
         """The JSON store at --data-dir, or the PostgreSQL property named by --store/--hotel."""

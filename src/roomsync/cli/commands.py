@@ -4,7 +4,7 @@ render. Rules live in `operations/`; what a listing contains in `operations/quer
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -33,8 +33,9 @@ from roomsync.cli.render import (
     say,
     stored,
 )
+from roomsync.domain.calendar import stay_departure
 from roomsync.domain.model import Booking, RoomStatus
-from roomsync.errors import Refused, UsageError
+from roomsync.errors import UsageError
 from roomsync.operations import desk as ops
 from roomsync.operations import queries
 
@@ -61,24 +62,21 @@ def change_stay(desk: Desk, operation: Callable[..., ops.BookingChange], *args: 
     """Run one booking operation in one unit of work, commit it, and show the result."""
     with desk.unit_of_work() as uow:
         change = operation(uow, desk.clock, *args, **kwargs)
-        uow.commit(desk.command_line)
+        uow.commit(desk.command_line, at=desk.clock.now)
     show_change(desk, change, summary(change.booking))
 
 
-def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
+def departure_or_nights(departure: date | None, nights: int | None) -> None:
+    """Exactly one of --departure and --nights (a usage rule, checked before any store is opened)."""
     if departure is not None and nights is not None:
         raise UsageError("give either --departure or --nights, not both")
     if departure is None and nights is None:
         raise UsageError("give --departure YYYY-MM-DD or --nights N")
-    return departure if departure is not None else day_after(arrival, nights or 0)
 
 
-def day_after(day: date, nights: int) -> date:
-    """`day + nights`, or INVALID_DATES past the calendar's end (9999-12-31)."""
-    try:
-        return day + timedelta(days=nights)
-    except OverflowError:
-        raise Refused("INVALID_DATES", f"{nights} night(s) from {day} end after 9999-12-31.") from None
+def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
+    departure_or_nights(departure, nights)
+    return departure if departure is not None else stay_departure(arrival, nights or 0, "The stay")
 
 
 def confirm_replacing(desk: Desk) -> None:
@@ -114,7 +112,7 @@ def init(ctx: typer.Context,
         confirm_replacing(desk)
     with desk.unit_of_work(create=True) as uow:
         rooms, bookings = ops.init(uow, desk.clock, sample=sample, force=force)
-        entry = uow.commit(desk.command_line)
+        entry = uow.commit(desk.command_line, at=desk.clock.now)
     kept = kept_files(entry)
     if desk.json:
         emit_json({**desk.where, "rooms": rooms, "bookings": bookings, **({"replaced": kept} if kept else {})})
@@ -212,11 +210,11 @@ def book(ctx: typer.Context,
     desk = Desk.of(ctx)
     if (room is None) == (room_type is None):
         raise UsageError("give either a ROOM or --type, not both" if room else "give a ROOM or --type TYPE")
-    leave = departure_from(arrival, departure, nights)
+    departure_or_nights(departure, nights)
     from roomsync.operations.stays import book_by_type
 
     operation, where = (book_by_type, room_type) if room_type is not None else (ops.book, room)
-    change_stay(desk, operation, where, guest, arrival, leave,
+    change_stay(desk, operation, where, guest, arrival, departure, nights=nights,
                 summary=lambda b: f"Booked room {b.room} for {b.guest} ({b.id}), {b.arrival} to {b.departure}")
 
 
@@ -281,7 +279,7 @@ def housekeeping(ctx: typer.Context, room: RoomArg, status: RoomStatusArg,
     wanted = RoomStatus(status)
     with desk.unit_of_work() as uow:
         found = ops.housekeeping(uow, desk.clock, room, wanted, force=force)
-        uow.commit(desk.command_line)
+        uow.commit(desk.command_line, at=desk.clock.now)
     if desk.json:
         emit_json({"room": found.as_record()})
     else:
@@ -293,7 +291,7 @@ def _reconcile(desk: Desk, fix: bool) -> int:
     with desk.unit_of_work(read_only=not fix) as uow:
         report = ops.run_reconcile(uow, desk.clock, fix=fix)
         if fix:
-            uow.commit(desk.command_line)
+            uow.commit(desk.command_line, at=desk.clock.now)
     if desk.json:
         emit_json(reconcile_json(report))
     else:

@@ -162,9 +162,10 @@ def night_audit(ctx: typer.Context,
     """Close yesterday: mark no-shows, fix statuses, report overstays, summarise the day."""
     desk = Desk.of(ctx)
     with desk.unit_of_work(read_only=dry_run) as uow:
-        audit = ops.night_audit(uow, desk.clock, apply=not dry_run)
+        audit = ops.night_audit(uow, desk.clock)
         if not dry_run:
-            uow.commit(desk.command_line)
+            uow.commit(desk.command_line, at=desk.clock.now)
+            audit.reconcile.applied = True
     if desk.json:
         emit_json(night_audit_json(audit))
     else:

@@ -43,7 +43,7 @@ def add(ctx: typer.Context,
     with desk.unit_of_work() as uow:
         room = ops.add_room(uow, desk.clock, number, room_type=room_type, floor=floor,
                             status=RoomStatus(status.value))
-        uow.commit(desk.command_line)
+        uow.commit(desk.command_line, at=desk.clock.now)
     answer(desk, room, f"Added room {room.number}{f' ({room.type})' if room.type else ''}: {room.status.value}.")
 
 
@@ -53,5 +53,5 @@ def remove(ctx: typer.Context, number: RoomArg) -> None:
     desk = Desk.of(ctx)
     with desk.unit_of_work() as uow:
         room = ops.remove_room(uow, number)
-        uow.commit(desk.command_line)
+        uow.commit(desk.command_line, at=desk.clock.now)
     answer(desk, room, f"Removed room {room.number}.")

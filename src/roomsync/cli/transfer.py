@@ -33,7 +33,8 @@ def import_(ctx: typer.Context,
     desk = Desk.of(ctx)
     _need_store(desk, "import")
     with desk.files() as source, desk.unit_of_work(create=True) as target:
-        rooms, bookings = transfer.import_hotel(source, target, replace=replace, command=desk.command_line)
+        rooms, bookings = transfer.import_hotel(source, target, replace=replace)
+        target.commit(desk.command_line, at=desk.clock.now)
     _finish(desk, "Imported", rooms, bookings)
 
 
@@ -44,5 +45,6 @@ def export(ctx: typer.Context,
     desk = Desk.of(ctx)
     _need_store(desk, "export")
     with desk.unit_of_work(read_only=True) as source, desk.files(create=True) as target:
-        rooms, bookings = transfer.export_hotel(source, target, force=force, command=desk.command_line)
+        rooms, bookings = transfer.export_hotel(source, target, force=force)
+        target.commit(desk.command_line, at=desk.clock.now)
     _finish(desk, "Exported", rooms, bookings)

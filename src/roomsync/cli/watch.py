@@ -17,6 +17,7 @@ import typer
 from roomsync.cli.base import Desk, desk_command
 from roomsync.cli.options import parse_interval
 from roomsync.cli.render import emit_json_line, reconcile_json, report_lines, say
+from roomsync.domain.calendar import Clock
 from roomsync.errors import RoomsyncError
 from roomsync.operations import desk as ops
 
@@ -47,8 +48,9 @@ class Watcher:
     def cycle(self, startup: bool) -> None:
         try:
             with self.desk.unit_of_work() as uow:
-                report = ops.run_reconcile(uow, self.desk.clock, fix=True)
-                uow.commit(self.desk.command_line)
+                clock = Clock.read(self.desk.today_given)  # afresh each cycle: the date moves on
+                report = ops.run_reconcile(uow, clock, fix=True)
+                uow.commit(self.desk.command_line, at=clock.now)
         except RoomsyncError as error:
             if error.message != self.last_error:
                 self.last_error = error.message

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from roomsync.domain import rules, views
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
@@ -135,4 +135,4 @@ def in_house(uow: UnitOfWork, today: date) -> list[views.Guest]:
 
 def tape_chart(uow: UnitOfWork, start: date, days: int, today: date, room_type: str | None = None) -> views.Chart:
     rooms = [r for r in uow.rooms.all() if room_type is None or r.matches_type(room_type)]
-    return views.chart(rooms, uow.bookings.touching(start, start + timedelta(days=days)), start, days, today)
+    return views.chart(rooms, uow.bookings.touching(start, views.chart_dates(start, days)[-1]), start, days, today)

@@ -12,7 +12,8 @@ from typing import Any
 from roomsync.domain import rules
 from roomsync.domain.model import Room, RoomStatus
 from roomsync.errors import AlreadyExists, UsageError
-from roomsync.operations.desk import Clock, rederive, room_or_refuse
+from roomsync.domain.calendar import Clock
+from roomsync.operations.desk import rederive, room_or_refuse
 from roomsync.storage.base import UnitOfWork
 
 
