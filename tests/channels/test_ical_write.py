@@ -77,7 +77,8 @@ def test_no_guest_name_or_channel_unless_details_are_asked_for() -> None:
 
 def test_stamps_come_from_updated_at_else_created_at_else_the_arrival_never_the_clock() -> None:
     def stamp(**fields: str) -> bytes:
-        feed = room_feed("101", [booking("B", date(2026, 12, 4), date(2026, 12, 6), **fields)], today=TODAY)
+        stayer = Booking("B", "101", "Jane Doe", date(2026, 12, 4), date(2026, 12, 6), BookingStatus.RESERVED, record=fields)
+        feed = room_feed("101", [stayer], today=TODAY)
         return next(line for line in feed.split(b"\r\n") if line.startswith(b"DTSTAMP:"))
 
     assert stamp(updated_at="2026-11-30T10:00:00+01:00", created_at="2026-11-01T00:00:00Z") == b"DTSTAMP:20261130T090000Z"

@@ -137,13 +137,15 @@ def _read_file(path: str, max_bytes: int) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise _Failed(f"cannot read {path}: {error.strerror or error}") from error
-    with os.fdopen(descriptor, "rb") as file:
+    try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise _Failed(f"{path} is not a regular file")
-        try:
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
             body = file.read(max_bytes + 1)
-        except OSError as error:
-            raise _Failed(f"cannot read {path}: {error.strerror or error}") from error
+    except OSError as error:
+        raise _Failed(f"cannot read {path}: {error.strerror or error}") from error
+    finally:
+        os.close(descriptor)
     if len(body) > max_bytes:
         raise _Failed(f"{path} is over the {_size(max_bytes)} cap")
     return body
