@@ -14,7 +14,14 @@ from typing import ClassVar
 import pytest
 
 from roomsync import __version__
-from roomsync.channels.fetch import FeedRequest, fetch_all, fetch_feed, shown_url
+from roomsync.channels.fetch import (
+    FeedRequest,
+    _Failed,
+    _redirected,
+    fetch_all,
+    fetch_feed,
+    shown_url,
+)
 
 FEED = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n"
 FEED_V2 = FEED.replace(b"-//test//EN", b"-//test v2//EN")
@@ -149,6 +156,13 @@ def test_a_body_over_the_cap_fails_and_reading_stops(site: str) -> None:
     assert fetched.outcome == "failed" and "over the 4096 bytes cap" in (fetched.error or "")
     announced = fetch_feed(f"{site}/login", etag=None, last_modified=None, last_body=None, max_bytes=10)
     assert "announced" in (announced.error or "")
+
+
+def test_a_redirect_may_go_from_http_to_https_but_never_back() -> None:
+    assert _redirected("http://a.example/x.ics", "http", "https://b.example/y.ics") == ("https://b.example/y.ics", "https")
+    assert _redirected("https://a.example/x.ics", "https", "/y.ics") == ("https://a.example/y.ics", "https")
+    with pytest.raises(_Failed, match="from https to http refused"):
+        _redirected("https://a.example/x.ics?s=1", "https", "http://a.example/y.ics?s=SECRET")
 
 
 def test_a_refused_connection_fails() -> None:

@@ -124,6 +124,14 @@ def test_an_event_without_uid_is_skipped_and_named_by_its_place() -> None:
     assert [(s.uid, s.reason) for s in feed.skipped] == [(None, "event 1 has no UID")]
 
 
+def test_a_second_single_event_with_the_same_uid_is_skipped_and_the_first_read() -> None:
+    first = "UID:twice\nDTSTART;VALUE=DATE:20261204\nDTEND;VALUE=DATE:20261206"
+    second = "UID:twice\nDTSTART;VALUE=DATE:20261210\nDTEND;VALUE=DATE:20261212"
+    feed = read_feed(calendar(first, second), today=TODAY, zone=BERLIN)
+    assert nights(feed) == [("twice", None, date(2026, 12, 4), date(2026, 12, 6))]
+    assert [(s.uid, s.reason) for s in feed.skipped] == [("twice", "event 2 repeats the UID of an earlier event; the first is read")]
+
+
 def test_an_end_equal_to_the_start_is_a_stay_with_no_nights() -> None:
     feed = read_feed(calendar("UID:z\nDTSTART;VALUE=DATE:20261204\nDTEND;VALUE=DATE:20261204"), today=TODAY, zone=BERLIN)
     assert nights(feed) == [("z", None, date(2026, 12, 4), date(2026, 12, 4))]

@@ -260,7 +260,7 @@ def _exchange(
                 return Fetched("not_modified", last_body, response.getheader("ETag") or etag,
                                response.getheader("Last-Modified") or last_modified, None)
             if not 200 <= response.status < 300:
-                raise _Failed(f"HTTP {response.status} {response.reason}".strip())
+                raise _Failed(f"HTTP {response.status} {response.reason[:80]}".strip())
             body = _read_capped(response, max_bytes, deadline)
             return Fetched("ok", _calendar(body), response.getheader("ETag"), response.getheader("Last-Modified"), None)
         finally:

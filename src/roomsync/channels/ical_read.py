@@ -58,6 +58,8 @@ def read_feed(body: bytes, *, today: date, zone: tzinfo) -> Feed:
     order: list[str | Stay | Skipped] = []
     """Feed order: a stay, a skipped event, or the UID of a series whose occurrences go there."""
     series_uids = {ev.text("UID").strip() for ev in events if ev.has(*SERIES_MARKS)}
+    single_uids: set[str] = set()
+    """A stay's key is its UID: a second single event with the same UID cannot be told apart."""
     for event in events:
         uid = event.text("UID").strip()
         if not uid:
@@ -70,6 +72,10 @@ def read_feed(body: bytes, *, today: date, zone: tzinfo) -> Feed:
                 order.append(uid)
             series[uid].append(event)
             continue
+        if uid in single_uids:
+            order.append(Skipped(uid, f"event {event.number} repeats the UID of an earlier event; the first is read"))
+            continue
+        single_uids.add(uid)
         try:
             order.append(_single(event, uid, zone, floating))
         except _Unreadable as unreadable:
