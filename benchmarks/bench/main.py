@@ -17,7 +17,15 @@ from bench import floor
 from bench.checks import smoke_checks
 from bench.hotel import DEFAULT_SIZES, LARGEST, SIZES, Hotel, check_format, generate
 from bench.postgres import PG_ENV, PG_ORDER, Postgres, measure_postgres, pg_smoke_checks
-from bench.processes import Measured, Processes, Step, pairwise, progress
+from bench.processes import (
+    Measured,
+    Processes,
+    Step,
+    bench_env,
+    pairwise,
+    progress,
+    roomsync_command,
+)
 from bench.report import (
     checkin_points,
     cost_line,
@@ -67,26 +75,6 @@ def parser() -> argparse.ArgumentParser:
                         f"unset: skipped); each size goes into a fresh property bench_<size>_<pid>, "
                         f"deleted at the end unless --keep")
     return p
-
-
-def roomsync_command(module: bool) -> tuple[list[str], str]:
-    """How to run roomsync (argv prefix) and how to say so: the console script next to
-    sys.executable, as users run it, unless --module or there is none."""
-    python = sys.executable
-    script = Path(python).parent / "roomsync"
-    if not module and script.is_file() and os.access(script, os.X_OK):
-        return [str(script)], f"console script {script}"
-    if not module:
-        progress(f"no console script at {script}: using {python} -m roomsync")
-    return [python, "-m", "roomsync"], f"{python} -m roomsync"
-
-
-def bench_env() -> dict[str, str]:
-    """This environment without roomsync's own settings or import profiling, and no colour."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROOMSYNC_")}
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
-    env["NO_COLOR"] = "1"
-    return env
 
 
 @dataclass

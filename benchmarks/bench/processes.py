@@ -21,6 +21,26 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def roomsync_command(module: bool) -> tuple[list[str], str]:
+    """How to run roomsync (argv prefix) and how to say so: the console script next to
+    sys.executable, as users run it, unless --module or there is none."""
+    python = sys.executable
+    script = Path(python).parent / "roomsync"
+    if not module and script.is_file() and os.access(script, os.X_OK):
+        return [str(script)], f"console script {script}"
+    if not module:
+        progress(f"no console script at {script}: using {python} -m roomsync")
+    return [python, "-m", "roomsync"], f"{python} -m roomsync"
+
+
+def bench_env() -> dict[str, str]:
+    """This environment without roomsync's own settings or import profiling, and no colour."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROOMSYNC_")}
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
 @dataclass
 class Step:
     """One process to measure, and how to set up and put back the state it runs on."""
