@@ -16,6 +16,7 @@ from bench.startup import (
     median_budget,
     package_of,
     self_times,
+    share,
 )
 
 SAMPLE = """\
@@ -62,6 +63,7 @@ def test_budget_rows_order_the_costliest_first_merge_the_small_and_total_every_c
     assert [name for name, _ in rows] == ["roomsync", "typer", "2 more, < 1 ms each", STDLIB, "total"]
     assert dict(rows)["2 more, < 1 ms each"] == [0.2, 0.4]
     assert dict(rows)["total"] == [15.2, 38.4]
+    assert share(dict(rows)["roomsync"][-1], rows) == "52%"
 
 
 def test_a_real_importtime_run_is_read_whole() -> None:

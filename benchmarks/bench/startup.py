@@ -134,6 +134,17 @@ def budget_rows(budgets: dict[str, dict[str, float]], least: float = 1.0) -> lis
     return [*rows, ("total", [sum(budget.values()) for budget in budgets.values()])]
 
 
+def share_label(budgets: dict[str, dict[str, float]]) -> str:
+    """'% of rooms': the share column's heading, after the last command."""
+    return f"% of {list(budgets)[-1].split(' (')[0]}"
+
+
+def share(value: float, rows: list[tuple[str, list[float]]]) -> str:
+    """The value's share of the last command's total (the last row): robust to a loaded machine."""
+    total = rows[-1][1][-1]
+    return f"{100 * value / total:.0f}%" if total > 0 else "—"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit status 1 when a command failed."""
     p = parser()
@@ -194,15 +205,17 @@ def budget(processes: Processes, roomsync: list[str], how: str, work: Path, day:
         print("   self import time per package, ms (python -X importtime, which inflates it; read as shares)")
         rows = budget_rows(budgets)
         width = max(len(package) for package, _ in rows) + 2
-        print(f"   {'package':<{width}}" + "".join(f"{label:>28}" for label in budgets))
+        print(f"   {'package':<{width}}" + "".join(f"{label:>28}" for label in budgets) + f"{share_label(budgets):>12}")
         for package, values in rows:
-            print(f"   {package:<{width}}" + "".join(f"{value:>28.1f}" for value in values))
+            print(f"   {package:<{width}}" + "".join(f"{value:>28.1f}" for value in values)
+                  + f"{share(values[-1], rows):>12}")
     if markdown and budgets:
         print()
-        print("| package | " + " | ".join(f"`{label}`, ms" for label in budgets) + " |")
-        print("|---|" + "---:|" * len(budgets))
-        for package, values in budget_rows(budgets):
-            print(f"| {package} | " + " | ".join(f"{value:.1f}" for value in values) + " |")
+        rows = budget_rows(budgets)
+        print("| package | " + " | ".join(f"`{label}`, ms" for label in budgets) + f" | {share_label(budgets)} |")
+        print("|---|" + "---:|" * (len(budgets) + 1))
+        for package, values in rows:
+            print(f"| {package} | " + " | ".join(f"{value:.1f}" for value in values) + f" | {share(values[-1], rows)} |")
     for failure in failures:
         print(f"FAILED {failure}")
     return 1 if failures else 0
