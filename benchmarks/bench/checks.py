@@ -41,8 +41,8 @@ class Checker:
         """The command's stdout, or None (and a problem) when it failed."""
         text, problem = self.processes.output(argv, self.logs)
         if text is None:
-            shown = argv[len(self.roomsync):len(self.roomsync) + 2] if argv[:len(self.roomsync)] == self.roomsync \
-                else [Path(argv[1]).name]
+            is_roomsync = argv[:len(self.roomsync)] == self.roomsync
+            shown = argv[len(self.roomsync):][:2] if is_roomsync else [Path(argv[1]).name]  # the command, or the script
             self.problems.append(f"{self.prefix}{' '.join(shown)}: {problem}")
         return text
 
