@@ -41,8 +41,9 @@ class Checker:
         """The command's stdout, or None (and a problem) when it failed."""
         text, problem = self.processes.output(argv, self.logs)
         if text is None:
+            # roomsync's command and its first argument, or the script (the floor) another process ran
             is_roomsync = argv[:len(self.roomsync)] == self.roomsync
-            shown = argv[len(self.roomsync):][:2] if is_roomsync else [Path(argv[1]).name]  # the command, or the script
+            shown = argv[len(self.roomsync):][:2] if is_roomsync else [Path(argv[min(1, len(argv) - 1)]).name]
             self.problems.append(f"{self.prefix}{' '.join(shown)}: {problem}")
         return text
 
