@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from fakes import FakeUnitOfWork, overlapping_pairs
+from fakes import FakeBookings, FakeRooms, FakeUnitOfWork, overlapping_pairs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,6 +79,13 @@ def sync(uow: FakeUnitOfWork, chan: Channel, fetched: Feed, clock: Clock = CLOCK
 
 def later(hours: float, days: int = 0) -> Clock:
     return Clock(TODAY + timedelta(days=days), f"2026-11-{27 + days}T{9 + int(hours):02d}:30:00Z")
+
+
+def nothing_marked(uow: FakeUnitOfWork) -> bool:
+    """No booking added or saved and no room saved since the last commit: nothing to write."""
+    bookings, rooms = uow.bookings, uow.rooms
+    assert isinstance(bookings, FakeBookings) and isinstance(rooms, FakeRooms)
+    return bookings.added == bookings.saved == [] and rooms.saved == []
 
 
 def get(uow: FakeUnitOfWork, booking_id: str) -> Booking:
@@ -438,6 +445,13 @@ def test_a_new_uid_ending_another_day_is_a_new_stay() -> None:
     assert report.conflicts[0]["bookings"] == ["B-000001"]
 
 
+def test_a_future_stay_under_a_new_uid_is_a_new_stay_and_the_old_one_goes_missing() -> None:
+    uow = hotel(imported("B-000001", "old-uid", 3, 7))
+    report = sync(uow, channel(), feed(stay("new-uid", 5, 7)))
+    assert get(uow, "B-000001").field("channel_uid") == "old-uid"
+    assert report.missing == ["B-000001"] and report.conflicts[0]["uid"] == "new-uid"
+
+
 # ---------------------------------------------------------------------------- gone
 
 def test_a_stay_cancelled_on_the_site_is_cancelled_at_once_with_its_reason() -> None:
@@ -549,5 +563,5 @@ def test_applying_the_same_feed_again_changes_nothing() -> None:
     with uow:
         report = apply_feed(uow, CLOCK, chan, fetched)
         assert uow.state() == state
-        assert uow.bookings.saved == uow.bookings.added == [] and uow.rooms.saved == []
+        assert nothing_marked(uow)
     assert report.missing == ["B-000002"] and len(report.conflicts) == 1 and not report.conflicts_changed

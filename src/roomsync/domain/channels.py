@@ -95,6 +95,16 @@ def is_from_channel(booking: Booking, channel_name: str) -> bool:
     return bool(booking.field(CHANNEL) == channel_name)
 
 
+def bookings_by_channel(bookings: Iterable[Booking]) -> dict[str, list[Booking]]:
+    """Every channel's bookings, in file order: one pass over the hotel for a whole sync."""
+    grouped: dict[str, list[Booking]] = {}
+    for booking in bookings:
+        name = booking.field(CHANNEL)
+        if isinstance(name, str):
+            grouped.setdefault(name, []).append(booking)
+    return grouped
+
+
 def echoed_booking(stay: Stay, others: Iterable[Booking], today: date) -> Booking | None:
     """The booking a block merely sends back, if any.
 

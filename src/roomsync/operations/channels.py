@@ -83,22 +83,27 @@ def no_longer_listed(channel: Channel) -> str:
     return f"channel {channel.name}: stay no longer listed"
 
 
-def apply_feed(uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed) -> ChannelReport:
+def apply_feed(uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed, *,
+               own: list[Booking] | None = None) -> ChannelReport:
     """Apply what one good fetch of `channel` says; the caller commits (or not, for a dry run).
 
+    `own`: the channel's bookings in file order, when the caller grouped every channel's in
+    one pass (`bookings_by_channel`) rather than have each channel scan the whole hotel.
     Cancellations come first, so that nights they free are taken the same way on every
     application; stays that could not be applied are retried while others still change, so
     a second application of the same feed finds nothing left to do.
     """
-    return _FeedSync(uow, clock, channel, feed).run()
+    if own is None:
+        own = [b for b in uow.bookings.all() if is_from_channel(b, channel.name)]
+    return _FeedSync(uow, clock, channel, feed, own).run()
 
 
 class _FeedSync:
-    def __init__(self, uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed, own: list[Booking]) -> None:
         self.uow, self.clock, self.channel, self.feed = uow, clock, channel, feed
         self.today = clock.today
         self.report = ChannelReport(channel.name, feed.events)
-        self.own: list[Booking] = [b for b in uow.bookings.all() if is_from_channel(b, channel.name)]
+        self.own = list(own)
         self.by_key: dict[Key, Booking] = {}
         for booking in self.own:
             key = key_of(booking)
@@ -160,11 +165,18 @@ class _FeedSync:
         """Some sites re-issue the UID of a stay in progress with its arrival rewritten to
         today: a new key ending the same day as an unlisted active booking of this channel
         that holds the stay's first night is that booking. It takes the new key, keeps its
-        dates, and nothing is created."""
+        dates, and nothing is created.
+
+        Only a booking whose stay has begun is matched so: a known stay begun takes only its
+        departure from the site, so the kept dates stand at the next fetch too. A future
+        booking would take the re-issued stay's dates at the next fetch; a site re-dating a
+        future stay under a new UID is a new stay and a missing one, the safe side.
+        """
         if stay.key in self.by_key:
             return False
         for booking in self.own:
-            if not booking.is_active or self._is_listed(booking) or booking.departure != stay.departure:
+            if (not booking.is_active or booking.arrival > self.today or self._is_listed(booking)
+                    or booking.departure != stay.departure):
                 continue
             first, end = held_nights(booking, self.today)
             if first <= stay.arrival < end:
