@@ -3,9 +3,9 @@
 Three sites sell two rooms (Airbnb and Booking.com room 101, Vrbo room 102) while the desk
 books, checks in, checks out and cancels. Each step the clock moves on by some hours, every
 site edits its listing (stays added, moved, removed, re-added, cancelled on the site, re-issued
-under a new UID once begun, desk bookings echoed back), and each fetch is good, good but empty
-(a site's mistake), or failed (then `apply_feed` is not called). After each channel's good
-fetch is applied:
+under a new UID once begun, desk bookings echoed back, a UID repeated), and each fetch is
+good, good but empty (a site's mistake), or failed (then `apply_feed` is not called). After
+each channel's good fetch is applied:
 
 - no two active bookings of a room overlap, and every room's status is the one §2 derives;
 - a booking the feed cancelled was a reservation (never a stay begun), and either the site
@@ -54,6 +54,8 @@ class Site:
     summaries: list[str]
     stays: dict[str, Stay] = field(default_factory=dict)
     removed: dict[str, Stay] = field(default_factory=dict)
+    repeats: list[Stay] = field(default_factory=list)
+    """Events repeating a listed UID (a site's bug): the first event of a UID counts."""
     issued: int = 0
 
     def new_uid(self) -> str:
@@ -61,7 +63,7 @@ class Site:
         return f"{self.channel.name}-{self.issued}"
 
     def feed(self, empty: bool) -> Feed:
-        stays = () if empty else tuple(self.stays.values())
+        stays = () if empty else (*self.stays.values(), *(r for r in self.repeats if r.uid in self.stays))
         return Feed(len(stays), stays, (), frozenset(s.uid for s in stays), self.airbnb)
 
 
@@ -71,7 +73,8 @@ def clock_at(now: datetime) -> Clock:
 
 def edit_listing(data: st.DataObject, site: Site, uow: FakeUnitOfWork, today: date) -> None:
     """One change a site makes to its listing between two fetches."""
-    kind = data.draw(st.sampled_from(["keep", "add", "add", "move", "remove", "re-add", "cancel", "reissue", "echo"]),
+    kind = data.draw(st.sampled_from(["keep", "add", "add", "move", "remove", "re-add", "cancel", "reissue", "echo",
+                                      "repeat"]),
                      label=f"{site.channel.name} edit")
     listed = sorted(site.stays)
     if kind == "add" or (kind in ("move", "remove", "cancel") and not listed):
@@ -104,6 +107,11 @@ def edit_listing(data: st.DataObject, site: Site, uow: FakeUnitOfWork, today: da
             old = site.stays.pop(data.draw(st.sampled_from(begun), label="uid"))
             uid = site.new_uid()
             site.stays[uid] = Stay(uid, None, today, old.departure, old.summary, old.cancelled, False)
+    elif kind == "repeat" and listed:
+        uid = data.draw(st.sampled_from(listed), label="uid")
+        arrive = data.draw(st.integers(-1, 20), label="arrive")
+        site.repeats.append(Stay(uid, None, today + timedelta(days=arrive), today + timedelta(days=arrive + 2),
+                                 site.stays[uid].summary, data.draw(st.booleans(), label="cancelled"), False))
     elif kind == "echo":
         # The site imported roomsync's feed: a desk or other-channel booking comes back as a block.
         others = [b for b in uow.bookings.active_in(site.channel.room)

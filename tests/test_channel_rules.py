@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from roomsync.domain.channels import (
     Channel,
+    bookings_by_channel,
     echoed_booking,
     guest_from_summary,
     ignore_reason,
@@ -203,6 +204,14 @@ def test_the_rules_at_the_calendars_edge(today: date) -> None:
     assert not is_echo(at_edge, [overstay], today)
 
 
+def test_a_sync_groups_every_channels_bookings_in_one_pass_in_file_order() -> None:
+    hotel_bookings = [imported("B-000001", "a", 3, 5, channel="airbnb"), desk_booking("B-000002", 1, 2),
+                      imported("B-000003", "b", 6, 8), imported("B-000004", "c", 8, 9, channel="airbnb")]
+    grouped = bookings_by_channel(hotel_bookings)
+    assert {name: [b.id for b in own] for name, own in grouped.items()} == {
+        "airbnb": ["B-000001", "B-000004"], "booking": ["B-000003"]}
+
+
 # ---------------------------------------------------------------------------- new stays
 
 def test_a_new_stay_becomes_a_reserved_booking_of_the_channels_room_carrying_its_key() -> None:
@@ -289,6 +298,14 @@ def test_a_uid_repeated_in_one_feed_counts_once() -> None:
     report = sync(uow, channel(), feed(stay("uid-1", 3, 5), stay("uid-1", 8, 9)))
     assert [(b.arrival, b.departure) for b in uow.bookings.all()] == [(day(3), day(5))]
     assert any("repeats" in (s["reason"] or "") for s in report.skipped)
+
+
+def test_a_cancelled_repeat_of_a_uid_does_not_cancel_the_stay_its_first_event_lists() -> None:
+    uow = hotel(imported("B-000001", "uid-1", 3, 5))
+    fetched = feed(stay("uid-1", 3, 5), stay("uid-1", 3, 5, cancelled=True))
+    report = sync(uow, channel(), fetched)
+    assert report.cancelled == [] and get(uow, "B-000001").status is B.RESERVED
+    assert sync(uow, channel(), fetched).updated == []
 
 
 def test_ignored_and_unreadable_events_are_listed_in_skipped() -> None:

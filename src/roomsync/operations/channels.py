@@ -141,7 +141,8 @@ class _FeedSync:
         wanted: list[Stay] = []
         cancelled: list[Stay] = []
         for stay in self.feed.stays:
-            if stay.key in seen:
+            repeat = stay.key in seen
+            if repeat:
                 reason: str | None = "repeats the UID of an earlier event; the first one counts"
             else:
                 seen.add(stay.key)
@@ -152,7 +153,7 @@ class _FeedSync:
             if stay.recurrence is not None:
                 reason = f"occurrence {stay.recurrence}: {reason}"
             self.report.skipped.append({"uid": stay.uid, "reason": reason})
-            if stay.cancelled and stay.key not in {s.key for s in cancelled}:
+            if stay.cancelled and not repeat:
                 cancelled.append(stay)
         return wanted, cancelled
 
