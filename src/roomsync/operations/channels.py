@@ -89,6 +89,8 @@ def apply_feed(uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed, *,
 
     `own`: the channel's bookings in file order, when the caller grouped every channel's in
     one pass (`bookings_by_channel`) rather than have each channel scan the whole hotel.
+    The channel's `conflicts` become this fetch's (`report.conflicts_changed` says whether
+    `channels.json` must be written).
     Cancellations come first, so that nights they free are taken the same way on every
     application; stays that could not be applied are retried while others still change, so
     a second application of the same feed finds nothing left to do.
@@ -99,6 +101,8 @@ def apply_feed(uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed, *,
 
 
 class _FeedSync:
+    """One application of one feed: the indexes it needs, built once, and the report it fills."""
+
     def __init__(self, uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed, own: list[Booking]) -> None:
         self.uow, self.clock, self.channel, self.feed = uow, clock, channel, feed
         self.today = clock.today
