@@ -19,9 +19,10 @@ Two additions ride on the same protocol. A **kept copy** (`init --force` keeps t
 pair as `rooms.json.replaced-STAMP`) is prepared as a hard link (or copy) of the old file under
 a temp name and renamed into place in step 3, like a new file: a crash leaves either no kept
 copy and the old files, or the kept copy and the new files. The **concurrent-edit check**
-(the caller's `check`) runs after step 1, just before the intent: a file changed by an editor
-since the command read it makes the commit write nothing. The window left is the intent and
-the renames (milliseconds), as with vim's and git's own checks.
+(the caller's `check`) runs after step 2, just before the first replace: a file changed by an
+editor since the command read it makes the commit write nothing (the journal is removed first,
+so no recovery touches the changed file). The window left is the renames themselves
+(microseconds), as with vim's and git's own checks.
 
 Files the commit creates (temps, journal, audit, new data files) take the mode and group of
 the data files beside them (`files.team_of`); a temp replacing a file takes that file's own
@@ -143,8 +144,6 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
             directories.add(kept.path.parent)
         for directory in directories:
             fsync_dir(directory)
-        if check is not None:
-            check()
         audit_size = audit_path.stat().st_size if audit_path.exists() else 0
         journal = {"commit": commit_id, "files": entries, "audit": str(audit_path), "audit_size": audit_size}
         _write_new(journal_temp, json.dumps(journal).encode(), team)
@@ -153,9 +152,15 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
     except OSError as exc:
         _discard(entries, [journal_temp, journal_path])
         raise WriteFailed(f"could not write the data files: {_reason(exc)}; nothing was changed") from None
-    except RoomsyncError:  # the check refused: remove what was prepared
-        _discard(entries, [journal_temp])
-        raise
+    if check is not None:
+        try:
+            check()
+        except RoomsyncError:
+            _abandon(entries, journal_path, data_dir)
+            raise
+        except OSError as exc:
+            _abandon(entries, journal_path, data_dir)
+            raise WriteFailed(f"could not check the data files: {_reason(exc)}; nothing was changed") from None
     try:
         for entry in entries:
             os.replace(entry["temp"], entry["target"])  # type: ignore[arg-type]
@@ -168,6 +173,18 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
         _finish(journal, directories)
     except OSError:
         pass  # committed: the next command's recovery removes what is left
+
+
+def _abandon(entries: list[dict[str, str | None]], journal_path: Path, data_dir: Path) -> None:
+    """Drop a commit the check refused before anything was replaced. The journal goes first:
+    a rollback would put the backups over (or remove) the files the check found changed,
+    while temps and backups left without a journal are mere strays that recovery removes."""
+    try:
+        _unlink(journal_path)
+        fsync_dir(data_dir)
+    except OSError:
+        pass  # a disk that cannot remove a file it just wrote: recovery decides from the journal
+    _discard(entries, [])
 
 
 def _undo(journal: dict[str, Any], data_dir: Path, cause: OSError) -> None:
