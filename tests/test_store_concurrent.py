@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO, snapshot, write_hotel
+
 from roomsync.domain.model import Booking, BookingStatus, RoomStatus
 from roomsync.errors import ConcurrentEdit
 from roomsync.storage.json_store import JsonUnitOfWork
 
-ROOMS = [{"number": "101", "status": "AVAILABLE"}, {"number": "102", "status": "CLEAN"}]
+ROOMS: list[dict[str, Any]] = [{"number": "101", "status": "AVAILABLE"},
+                               {"number": "102", "status": "CLEAN"}]
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def refused_commit(uow: JsonUnitOfWork) -> str:
     with pytest.raises(ConcurrentEdit) as caught:
         uow.commit(["roomsync", "housekeeping", "102", "DIRTY"])
     assert caught.value.exit_code == 4 and caught.value.code == "CONCURRENT_EDIT"
-    return caught.value.message
+    return str(caught.value.message)
 
 
 def test_rename_style_save_between_load_and_commit_is_concurrent_edit_and_the_save_stands(data: Path) -> None:

@@ -19,15 +19,17 @@ from types import FrameType
 from typing import Any
 
 import pytest
-
 from conftest import snapshot, write_hotel
+
 from roomsync.domain.model import RoomStatus
 from roomsync.errors import DataInvalid
 from roomsync.storage.json_store import JsonUnitOfWork
 from roomsync.storage.records import check_hand_edit, parse_bookings, parse_rooms
 
-ROOMS = [{"number": "101", "status": "AVAILABLE"}, {"number": "102", "status": "CLEAN", "floor": 1}]
-BOOKINGS = [
+ROOMS: list[dict[str, Any]] = [
+    {"number": "101", "status": "AVAILABLE"}, {"number": "102", "status": "CLEAN", "floor": 1},
+]
+BOOKINGS: list[dict[str, Any]] = [
     {"id": "B-000001", "room": "101", "guest": "Ada Lovelace", "arrival": "2026-11-27",
      "departure": "2026-11-29", "status": "Reserved"},
     {"id": "B-000002", "room": "102", "guest": "Alan Turing", "arrival": "2026-11-28",
@@ -59,7 +61,7 @@ def refusal(data: Path, **options: Any) -> str:
     with within(5), pytest.raises(DataInvalid) as caught:
         with JsonUnitOfWork(data, 1.0, **options):
             pass
-    return caught.value.message
+    return str(caught.value.message)
 
 
 @pytest.fixture

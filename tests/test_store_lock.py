@@ -13,10 +13,11 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-
 from conftest import write_hotel
+
 from roomsync.domain.model import RoomStatus
 from roomsync.errors import LockTimeout
 from roomsync.storage import atomic
@@ -24,7 +25,8 @@ from roomsync.storage.base import current_user
 from roomsync.storage.json_store import JsonUnitOfWork
 from roomsync.storage.lock import TELL_AFTER
 
-ROOMS = [{"number": "101", "status": "AVAILABLE"}, {"number": "102", "status": "CLEAN"}]
+ROOMS: list[dict[str, Any]] = [{"number": "101", "status": "AVAILABLE"},
+                               {"number": "102", "status": "CLEAN"}]
 CHECKIN = ["roomsync", "checkin", "102"]
 
 

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-
 from conftest import snapshot, write_hotel
+
 from roomsync.domain.model import Room, RoomStatus
 from roomsync.storage import atomic, json_store
 from roomsync.storage.json_store import JsonUnitOfWork
 
-ROOMS = [{"number": "101", "status": "AVAILABLE", "floor": 1}, {"number": "102", "status": "CLEAN"}]
-BOOKINGS = [{"id": "B-000001", "room": "101", "guest": "Ada Lovelace", "arrival": "2026-11-27",
-             "departure": "2026-11-29", "status": "Reserved"}]
+ROOMS: list[dict[str, Any]] = [
+    {"number": "101", "status": "AVAILABLE", "floor": 1}, {"number": "102", "status": "CLEAN"},
+]
+BOOKINGS: list[dict[str, Any]] = [{"id": "B-000001", "room": "101", "guest": "Ada Lovelace",
+                                   "arrival": "2026-11-27", "departure": "2026-11-29", "status": "Reserved"}]
 AT = "2026-12-02T10:46:25Z"
 
 

@@ -19,10 +19,11 @@ import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-
 from conftest import REPO, write_hotel
+
 from roomsync.domain.model import RoomStatus
 from roomsync.storage import atomic
 from roomsync.storage.json_store import JsonUnitOfWork
@@ -31,7 +32,8 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is 
                                 reason="switching to other accounts needs root and setpriv")
 
 GROUP, ANN, BOB, OUTSIDER = 47100, 47101, 47102, 47103
-ROOMS = [{"number": "101", "status": "AVAILABLE"}, {"number": "102", "status": "CLEAN"}]
+ROOMS: list[dict[str, Any]] = [{"number": "101", "status": "AVAILABLE"},
+                               {"number": "102", "status": "CLEAN"}]
 PYTHON = "/usr/bin/python3.11" if os.access("/usr/bin/python3.11", os.X_OK) else "/usr/bin/python3"
 
 CLERK = r"""
