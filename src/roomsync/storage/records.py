@@ -117,9 +117,10 @@ class _Repeated(dict[str, Any]):
     key: str
 
 
-# A surrogate escape (\ud800-\udfff) or a UTF-8-encoded surrogate: only then can a string hold
-# a lone surrogate, so only then is the document walked for one.
-_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\xed[\xa0-\xbf]")
+# A surrogate escape (\ud800-\udfff), or an 0xED byte that may start a UTF-8-encoded
+# surrogate: only then can a string hold a lone surrogate, so only then is the document walked
+# for one. (A regex alternation is ten times slower than these two scans.)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def check_hand_edit(name: str, kind: Kind, data: bytes) -> list[Any]:
@@ -171,7 +172,7 @@ def check_hand_edit(name: str, kind: Kind, data: bytes) -> list[Any]:
         raise DataInvalid(f"{name}: not valid JSON: nested too deeply") from None
     if not isinstance(raw, list):
         raise DataInvalid(f"{name}: the top level must be a JSON array of records, not {type(raw).__name__}")
-    if flagged or _SURROGATE.search(data):
+    if flagged or b"\xed" in data or _SURROGATE_ESCAPE.search(data):
         _name_the_change(name, kind, raw)
     return raw
 
