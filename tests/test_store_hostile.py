@@ -215,6 +215,17 @@ def test_hand_edit_that_would_lose_meaning_is_named_and_nothing_is_written(
     assert snapshot(hotel) == before
 
 
+def test_a_surrogate_written_as_raw_utf8_bytes_is_named_too() -> None:
+    """Python's JSON reader decodes bytes with `surrogatepass`: ED A0 80 becomes a lone \\ud800."""
+    with pytest.raises(DataInvalid, match=r"record 1 \(room 101\): note: .*lone surrogate escape \(\\ud800\)"):
+        parse_rooms(b'[{"number": "101", "status": "CLEAN", "note": "a\xed\xa0\x80b"}]')
+
+
+def test_korean_text_whose_utf8_starts_with_0xed_is_not_mistaken_for_a_surrogate() -> None:
+    (room,) = parse_rooms('[{"number": "101", "status": "CLEAN", "note": "한국 호텔"}]'.encode())
+    assert room.record["note"] == "한국 호텔"
+
+
 def test_valid_surrogate_pairs_and_big_finite_numbers_pass_the_full_check() -> None:
     data = b'[{"number": "101", "status": "CLEAN", "note": "\\ud83d\\ude00", "rate": 1.7e308, "n": 1e-400}]'
     (room,) = parse_rooms(data)

@@ -75,6 +75,19 @@ class Keep:
     path: Path
 
 
+def kept_copies(paths: list[Path], at: str) -> list[Keep]:
+    """Kept copies of the files of `paths` that exist, `NAME.replaced-STAMP`: STAMP is the
+    commit's UTC time `at` as YYYYMMDDTHHMMSSZ, with `-2`, `-3`... when a pair of that second
+    is already there (names are chosen under the lock, so no other commit takes them)."""
+    present = [path for path in paths if os.path.lexists(path)]
+    stamp = at.replace("-", "").replace(":", "")
+    suffix, n = stamp, 1
+    while any(os.path.lexists(f"{path}.replaced-{suffix}") for path in present):
+        n += 1
+        suffix = f"{stamp}-{n}"
+    return [Keep(path, path.with_name(f"{path.name}.replaced-{suffix}")) for path in present]
+
+
 def new_commit_id() -> str:
     return uuid.uuid4().hex
 

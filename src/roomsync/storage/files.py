@@ -103,6 +103,27 @@ def read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
+def last_line(path: Path, advice: str) -> bytes:
+    """The last complete line of a regular file, read from the end (the audit can be long)."""
+    fd = open_regular(path, advice)
+    if fd is None:
+        return b""
+    try:
+        size = os.fstat(fd).st_size
+        window = 4096
+        while True:
+            start = max(0, size - window)
+            os.lseek(fd, start, os.SEEK_SET)
+            chunk = os.read(fd, size - start)
+            body = chunk.rstrip(b"\n")
+            cut = body.rfind(b"\n")
+            if cut >= 0 or start == 0:
+                return body[cut + 1:]
+            window *= 4
+    finally:
+        os.close(fd)
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """A data file as a command read it: which file, how it looked, and what it held."""

@@ -358,13 +358,7 @@ class JsonUnitOfWork(UnitOfWork):
         named in the audit entry's `kept`, so `init --force` never loses a hotel."""
         if self._replaced is None:
             return []
-        present = [path for path in (self.rooms_path, self.bookings_path) if os.path.lexists(path)]
-        stamp = str(entry["at"]).replace("-", "").replace(":", "")
-        suffix, n = stamp, 1
-        while any(os.path.lexists(f"{path}.replaced-{suffix}") for path in present):
-            n += 1
-            suffix = f"{stamp}-{n}"
-        keep = [atomic.Keep(path, path.with_name(f"{path.name}.replaced-{suffix}")) for path in present]
+        keep = atomic.kept_copies([self.rooms_path, self.bookings_path], str(entry["at"]))
         if keep:
             entry["kept"] = [k.path.name for k in keep]
         return keep
@@ -391,7 +385,7 @@ class JsonUnitOfWork(UnitOfWork):
 
     def _id_mark(self) -> int:
         """The highest booking number ever issued, from the last audit line (SPEC §1)."""
-        last = _last_line(self.audit_path)
+        last = files.last_line(self.audit_path, AUDIT_ADVICE)
         if not last:
             return 0
         try:
@@ -407,23 +401,3 @@ def _records(objects: list[Any], changed: dict[int, Any], rebuild: bool) -> list
         return [obj.as_record() for obj in objects]
     return [obj.record if obj.record is not None and id(obj) not in changed else obj.as_record() for obj in objects]
 
-
-def _last_line(path: Path) -> bytes:
-    """The last complete line of a file, read from the end (the audit can be long)."""
-    fd = files.open_regular(path, AUDIT_ADVICE)
-    if fd is None:
-        return b""
-    try:
-        size = os.fstat(fd).st_size
-        window = 4096
-        while True:
-            start = max(0, size - window)
-            os.lseek(fd, start, os.SEEK_SET)
-            chunk = os.read(fd, size - start)
-            body = chunk.rstrip(b"\n")
-            cut = body.rfind(b"\n")
-            if cut >= 0 or start == 0:
-                return body[cut + 1:]
-            window *= 4
-    finally:
-        os.close(fd)

@@ -3,13 +3,17 @@
 Writers take it exclusive for their whole read-decide-write cycle; read-only commands take it
 shared, so they run side by side and never see a half-applied commit.
 
-Why `flock` for both modes rather than filelock for the exclusive one: filelock has no shared
-mode, and it opens the lock file with `O_TRUNC` and a fixed mode. A waiting filelock would
-wipe the holder's command, user and pid that this lock writes into the file for others to
-read, and its fixed mode (0644) locks the other clerks of a team out of the file. One
-`os.open` + `fcntl.flock` serves both modes on one file; the lock dies with its process
-(`kill -9` leaves no stale lock), and `O_NOFOLLOW` refuses a symlink planted at the lock path
-(the filelock CVE-2025-68146 trap). Like filelock, it gives no guarantee on NFS or SMB.
+Why `flock` for both modes rather than filelock for the exclusive one: filelock's `FileLock`
+has no shared mode (its `ReadWriteLock` is SQLite-based, a second mechanism that would not
+exclude a `flock` holder), it always opens the lock file read-write (a clerk who may only read
+could not even take a shared lock beside it), creates it with its own mode (0644 by default,
+which locked the other clerks of a team out), and its handling of the lock file has changed
+between releases (3.20.4 deleted lock files and broke mutual exclusion). One `os.open` +
+`fcntl.flock` serves both modes on one file, with our own mode, group and content (the
+holder's command, user and pid). The lock dies with its process (`kill -9` leaves no stale
+lock), and `O_NOFOLLOW` refuses a symlink planted at the lock path (the filelock
+CVE-2025-68146 trap). A peer using filelock's `FileLock` on the same path (flock on Unix)
+still excludes and is excluded. Like filelock, no guarantee on NFS or SMB.
 
 A reader opens the lock file read-only, so read-only commands work in a directory they may
 only read; when the file is missing and cannot be created there, no writer ever ran there
