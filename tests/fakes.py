@@ -1,30 +1,55 @@
-"""An in-memory unit of work for the pure-domain tests (no files, no lock, no JSON).
+"""An in-memory store for the pure-domain tests: no files, no lock, no JSON, no SQL.
 
-Like cosmicpython's FakeUnitOfWork: the repositories are plain lists, and `commit()` only
-records that it happened. To keep it honest about "nothing is written unless committed",
-the unit of work remembers the last committed state: leaving the `with` block without
-`commit()` (or calling `rollback()`) puts the rooms and bookings back as they were.
+Like cosmicpython's FakeUnitOfWork, but under the same store contract as the real stores
+(`roomsync.storage.base`, checked by tests/storage/contract_uow.py): the repositories track
+changes through the base classes, `commit()` builds the real audit entry, and a `FakeStore`
+keeps what was committed as records, exactly as a store would write them. Leaving the `with`
+block without `commit()` (or calling `rollback()`) puts the rooms and bookings back as they
+were committed; objects are read back from the records, so key order and unknown fields
+travel as they do through a file or a table.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from itertools import combinations
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from itertools import combinations
+from typing import Any, Self
 
-from roomsync.domain.model import ACTIVE, Booking, Room
+from roomsync.domain.model import ACTIVE, Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.stays import stays_overlap
-from roomsync.errors import RoomsyncError
-from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number, format_booking_id
+from roomsync.errors import DataInvalid, RoomsyncError
+from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number
+
+Record = dict[str, Any]
+
+
+@dataclass
+class FakeStore:
+    """What the fake has committed: records in file order, the id mark and the audit trail."""
+
+    rooms: list[Record] = field(default_factory=list)
+    bookings: list[Record] = field(default_factory=list)
+    id_mark: int = 0
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    exists: bool = False
+
+
+def room_from_record(record: Record) -> Room:
+    return Room(str(record["number"]), RoomStatus(record["status"]), record.get("type"), copy.deepcopy(record))
+
+
+def booking_from_record(record: Record) -> Booking:
+    return Booking(record["id"], str(record["room"]), record["guest"], date.fromisoformat(record["arrival"]),
+                   date.fromisoformat(record["departure"]), BookingStatus(record["status"]), copy.deepcopy(record))
 
 
 class FakeRooms(Rooms):
     def __init__(self, rooms: Iterable[Room]) -> None:
+        super().__init__()
         self._rooms = list(rooms)
-        self.saved: list[tuple[str, str | None]] = []
 
     def get(self, number: str) -> Room | None:
         return next((room for room in self._rooms if room.number == number), None)
@@ -32,17 +57,17 @@ class FakeRooms(Rooms):
     def all(self) -> list[Room]:
         return list(self._rooms)
 
-    def save(self, room: Room, reason: str | None = None) -> None:
-        self.saved.append((room.number, reason))
+    def _place(self, room: Room) -> None:
+        self._rooms.append(room)
+
+    def _drop(self, room: Room) -> None:
+        self._rooms.remove(room)
 
 
 class FakeBookings(Bookings):
     def __init__(self, bookings: Iterable[Booking], id_mark: int = 0) -> None:
+        super().__init__(id_mark)
         self._bookings = list(bookings)
-        self.id_mark = id_mark
-        self.added: list[str] = []
-        self.saved: list[str] = []
-        self.removed: list[str] = []
 
     def get(self, booking_id: str) -> Booking | None:
         return next((b for b in self._bookings if b.id == booking_id), None)
@@ -62,37 +87,50 @@ class FakeBookings(Bookings):
     def touching(self, first: date, last: date) -> list[Booking]:
         return [b for b in self._bookings if b.is_active or (b.arrival <= last and b.departure >= first)]
 
-    def add(self, booking: Booking) -> None:
+    def highest_held(self) -> int:
+        return max((booking_number(b.id) for b in self._bookings), default=0)
+
+    def _next_free(self, mark: int) -> int:
+        return max(mark, self.highest_held()) + 1
+
+    def _place(self, booking: Booking) -> None:
         self._bookings.append(booking)
-        self.added.append(booking.id)
 
-    def save(self, booking: Booking) -> None:
-        self.saved.append(booking.id)
+    def _update(self, booking: Booking) -> None:
+        """Nothing to index: every read scans the list."""
 
-    def remove(self, booking: Booking) -> None:
+    def _drop(self, booking: Booking) -> None:
         self._bookings.remove(booking)
-        self.removed.append(booking.id)
-
-    def next_id(self) -> str:
-        highest = max((booking_number(b.id) for b in self._bookings), default=0)
-        self.id_mark = max(self.id_mark, highest) + 1
-        return format_booking_id(self.id_mark)
 
 
 class FakeUnitOfWork(UnitOfWork):
-    def __init__(self, rooms: Iterable[Room] = (), bookings: Iterable[Booking] = (), *,
-                 exists: bool = True) -> None:
-        self._exists = exists
-        self.rooms = FakeRooms(rooms)
-        self.bookings = FakeBookings(bookings)
+    """A unit of work on a `FakeStore`; given rooms and bookings instead, it makes a store
+    holding them and works on those very objects (tests may keep references to them)."""
+
+    def __init__(self, rooms: Iterable[Room] = (), bookings: Iterable[Booking] = (), *, exists: bool = True,
+                 store: FakeStore | None = None, create: bool = False, read_only: bool = False) -> None:
+        super().__init__(read_only=read_only)
+        self.create = create
         self.committed = False
-        self._entries: list[dict[str, Any]] = []
-        self._adopted: list[dict[str, Any]] = []
-        self._snapshot = self._take_snapshot()
+        if store is not None:
+            self.store = store
+            self.rollback()
+            return
+        given_rooms, given_bookings = list(rooms), list(bookings)
+        items: list[Room | Booking] = [*given_rooms, *given_bookings]
+        for item in items:  # as a store read would give them
+            if item.record is None:
+                item.record = item.as_record()
+        self.store = FakeStore([r.as_record() for r in given_rooms], [b.as_record() for b in given_bookings],
+                               exists=exists)
+        self.rooms, self.bookings = FakeRooms(given_rooms), FakeBookings(given_bookings)
 
     # -- the interface -----------------------------------------------------------------
-    def __enter__(self) -> FakeUnitOfWork:
+    def __enter__(self) -> Self:
+        if not self.store.exists and not self.create:
+            raise DataInvalid("memory: no hotel here; create one with 'roomsync init'")
         self.committed = False
+        self._committed = False
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -103,58 +141,38 @@ class FakeUnitOfWork(UnitOfWork):
         return "memory"
 
     def exists(self) -> bool:
-        return self._exists
-
-    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        mark = self.bookings.id_mark
-        self.rooms = FakeRooms(rooms)
-        self.bookings = FakeBookings(bookings, mark)
-        self.bookings.added = [b.id for b in self.bookings.all()]
-
-    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
-        if not self._entries:
-            self._adopted = list(entries)
-        self.bookings.id_mark = max(self.bookings.id_mark, id_mark)
-
-    def id_mark(self) -> int:
-        highest = max((booking_number(b.id) for b in self.bookings.all()), default=0)
-        return max(self.bookings.id_mark, highest)
-
-    def commit(self, command: list[str]) -> dict[str, Any] | None:
-        self.committed = True
-        changes = {
-            "rooms": list(self.rooms.saved),
-            "added": list(self.bookings.added),
-            "saved": list(self.bookings.saved),
-            "removed": list(self.bookings.removed),
-        }
-        self._exists = True
-        self._snapshot = self._take_snapshot()
-        self._entries += self._adopted
-        self._adopted = []
-        if not any(changes.values()):
-            return None
-        entry = {"command": list(command), **changes}
-        self._entries.append(entry)
-        return entry
+        return self.store.exists
 
     def history(self) -> list[dict[str, Any]]:
-        return list(self._entries)
+        return copy.deepcopy(self.store.entries)
+
+    def _stored_counts(self) -> tuple[int, int]:
+        return len(self.store.rooms), len(self.store.bookings)
+
+    def _hold_only(self, rooms: list[Room], bookings: list[Booking]) -> None:
+        self.rooms = FakeRooms(rooms)
+        self.bookings = FakeBookings(bookings, self.bookings.id_mark)
+
+    def _trail_is_empty(self) -> bool:
+        return not self.store.entries
+
+    def _write(self, entry: dict[str, Any]) -> None:
+        """Every record is built before the store changes, so a failure leaves it as it was."""
+        rooms = [room.as_record() for room in self.rooms.all()]
+        bookings = [booking.as_record() for booking in self.bookings.all()]
+        entries = copy.deepcopy([*self._adopted, entry])
+        self.store.rooms, self.store.bookings = copy.deepcopy(rooms), copy.deepcopy(bookings)
+        self.store.entries += entries
+        self.store.id_mark = entry["booking_id_mark"]
+        self.store.exists = True
+        self.committed = True
 
     # -- test helpers ------------------------------------------------------------------
     def rollback(self) -> None:
         """Forget every change since the last commit (what leaving without commit means)."""
-        rooms, bookings, mark = copy.deepcopy(self._snapshot)
-        self._adopted = []
-        self.rooms = FakeRooms(rooms)
-        self.bookings = FakeBookings(bookings, mark)
-
-    def _take_snapshot(self) -> tuple[list[Room], list[Booking], int]:
-        self.rooms.saved.clear()
-        self.bookings.added.clear()
-        self.bookings.saved.clear()
-        self.bookings.removed.clear()
-        return copy.deepcopy((self.rooms.all(), self.bookings.all(), self.bookings.id_mark))
+        self._replaced, self._adopted = None, []
+        self.rooms = FakeRooms(room_from_record(r) for r in self.store.rooms)
+        self.bookings = FakeBookings((booking_from_record(b) for b in self.store.bookings), self.store.id_mark)
 
     def state(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The hotel as it would be written: every room and booking record, in order."""

@@ -184,7 +184,6 @@ def test_bookings_json_is_the_array_of_stored_records_in_file_order(hotel: Path)
     (("--on", "2026-11-28"), ["B-000005", "B-000006", "B-000008"]),  # B-000007 leaves that morning
     (("--on", "2026-11-18"), ["B-000001"]),  # a past night: checked-out history holds it
     (("--on", "2026-11-25"), ["B-000005"]),  # cancelled B-000003 never holds a night
-    (("--room", "999"), []),
 ])
 def test_bookings_filters_by_room_status_case_insensitively_and_night(hotel: Path, options: tuple[str, ...],
                                                                       expected: list[str]) -> None:
@@ -233,6 +232,10 @@ def test_show_reveals_a_stale_occupied_status_as_drift(hotel: Path) -> None:
 
 def test_show_unknown_room_is_refused(hotel: Path) -> None:
     refused(hotel, "UNKNOWN_ROOM", "show", "999", names=("999",))
+
+
+def test_bookings_of_an_unknown_room_is_refused_not_an_empty_list(hotel: Path) -> None:
+    refused(hotel, "UNKNOWN_ROOM", "bookings", "--room", "999", names=("999",))
 
 
 # --------------------------------------------------------------------------- book

@@ -203,7 +203,7 @@ def apply(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> None:
             nights = leave[1] if leave[1] > 0 else 1  # the CLI refuses a non-positive --nights (exit 2)
         ops.amend(uow, clock, booking_id, arrival=arrival, departure=departure, nights=nights, guest=guest)
     elif kind == "night_audit":
-        ops.night_audit(uow, clock, apply=True)
+        ops.night_audit(uow, clock)
     else:
         apply_core(uow, clock, op)
 

@@ -131,15 +131,6 @@ def test_an_edit_of_a_file_the_commit_does_not_replace_is_kept_and_the_commit_go
     assert json.loads((data / "rooms.json").read_text())[1]["status"] == "DIRTY"
 
 
-def test_a_unit_that_committed_can_commit_again_its_own_write_is_not_an_edit(data: Path) -> None:
-    with JsonUnitOfWork(data) as uow:
-        mark_dirty(uow)
-        assert uow.commit(["roomsync", "one"]) is not None
-        mark_dirty(uow, "101")
-        assert uow.commit(["roomsync", "two"]) is not None
-    assert [r["status"] for r in json.loads((data / "rooms.json").read_text())] == ["DIRTY", "DIRTY"]
-
-
 # --------------------------------------------------------------------------- a real racing editor
 
 EDITOR = r"""

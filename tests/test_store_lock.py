@@ -21,7 +21,8 @@ from conftest import write_hotel
 from roomsync.domain.model import RoomStatus
 from roomsync.errors import LockTimeout
 from roomsync.storage import atomic
-from roomsync.storage.base import current_user
+from roomsync.storage.audit import current_user
+from roomsync.storage.base import CommitNotAllowed
 from roomsync.storage.json_store import JsonUnitOfWork
 from roomsync.storage.lock import TELL_AFTER
 
@@ -103,7 +104,7 @@ def test_a_read_only_unit_cannot_commit(data: Path) -> None:
         assert room is not None
         room.status = RoomStatus.DIRTY
         uow.rooms.save(room)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(CommitNotAllowed):
             uow.commit(["roomsync", "housekeeping"])
     assert json.loads((data / "rooms.json").read_text()) == ROOMS
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import snapshot, write_hotel
 
 from roomsync.domain.model import Room, RoomStatus
-from roomsync.storage import atomic, json_store
+from roomsync.storage import atomic
 from roomsync.storage.json_store import JsonUnitOfWork
 
 ROOMS: list[dict[str, Any]] = [
@@ -31,15 +31,14 @@ class Crash(BaseException):
 
 
 @pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(json_store, "utc_now", lambda: AT)
+def data(tmp_path: Path) -> Path:
     return write_hotel(tmp_path / "data", ROOMS, BOOKINGS)
 
 
 def replace(data: Path) -> JsonUnitOfWork:
     with JsonUnitOfWork(data, create=True) as uow:
         uow.replace_all([Room("201", RoomStatus.AVAILABLE, None, None)], [])
-        uow.commit(["roomsync", "init", "--force"])
+        uow.commit(["roomsync", "init", "--force"], at=AT)
     return uow
 
 
@@ -51,7 +50,7 @@ def test_the_replaced_pair_is_kept_byte_for_byte_and_named_in_the_audit(data: Pa
     assert (data / uow.kept[1]).read_bytes() == old["bookings.json"]
     assert json.loads((data / "rooms.json").read_text()) == [{"number": "201", "status": "AVAILABLE"}]
     entry = json.loads((data / "audit.jsonl").read_text().splitlines()[-1])
-    assert entry["kept"] == uow.kept
+    assert entry["replaced"] == uow.kept
 
 
 def test_a_second_replacement_within_the_same_second_adds_2_then_3(data: Path) -> None:
@@ -81,7 +80,7 @@ def test_a_plain_commit_keeps_nothing(data: Path) -> None:
         room.status = RoomStatus.DIRTY
         uow.rooms.save(room)
         entry = uow.commit(["roomsync", "housekeeping", "102", "DIRTY"])
-    assert uow.kept == [] and entry is not None and "kept" not in entry
+    assert uow.kept == [] and entry is not None and "replaced" not in entry
     assert not [p for p in data.iterdir() if ".replaced-" in p.name]
 
 

@@ -1,86 +1,81 @@
-"""What every command shares: the global options, the store, and mapping errors to exits.
+"""What every command shares: the global options, the `Desk` built from them, and the one
+place where a `RoomsyncError` becomes its one-line message (or JSON error) and exit status.
 
-`@desk_command` adds `--data-dir`, `--today`, `--json` and `--lock-timeout` (with their
-environment variables) after the command name, hands the command a `Desk`, and turns every
-`RoomsyncError` into its one-line message (or JSON error) and exit status, in this one place.
+The global options are accepted before the command name (on the root group, with their
+environment variables) and after it (on each command); a value given after the name wins.
+Commands register with `@desk_command` into `REGISTERED`; `cli/app.py` builds only the one
+that is run.
 """
 
 from __future__ import annotations
 
-import inspect
+import math
 import os
-import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandInfo
 
+from roomsync.cli.options import parse_day
 from roomsync.cli.render import emit_json, error_line
 from roomsync.errors import InternalError, RoomsyncError, UsageError
-from roomsync.operations.desk import Clock
-from roomsync.storage.base import UnitOfWork, utc_now
+from roomsync.domain.calendar import Clock
+from roomsync.storage.base import UnitOfWork
 from roomsync.storage.names import is_postgres_url, without_password
 
-app = typer.Typer(
-    name="roomsync",
-    help="Keep a hotel's room statuses consistent with its bookings.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+GLOBAL_OPTIONS = ("data_dir", "today", "store", "hotel", "json_output", "lock_timeout")
+MAX_LOCK_TIMEOUT = 86_400.0
 
-_INTERVAL = re.compile(r"(\d+)\s*([smh]?)")
+F = TypeVar("F", bound=Callable[..., Any])
+REGISTERED: dict[str, CommandInfo] = {}
+"""Commands by name, filled as their module is imported (see `cli/app.py`)."""
 
 
-def parse_day(value: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)")
+DataDir = Annotated[Path | None, typer.Option(
+    "--data-dir", envvar="ROOMSYNC_DATA_DIR", metavar="DIR", help="The hotel's data directory [default: data].")]
+Today = Annotated[date | None, typer.Option(
+    "--today", envvar="ROOMSYNC_TODAY", parser=parse_day, metavar="YYYY-MM-DD",
+    help="Act as if today were this date (scripts, tests, catch-up).")]
+Store = Annotated[str | None, typer.Option(
+    "--store", envvar="ROOMSYNC_STORE", metavar="URL",
+    help="A postgresql:// URL: use that database instead of --data-dir.")]
+Hotel = Annotated[str | None, typer.Option(
+    "--hotel", envvar="ROOMSYNC_HOTEL", metavar="CODE", help="The property in a PostgreSQL store [default: default].")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (errors included).")]
+LockTimeout = Annotated[float | None, typer.Option(
+    "--lock-timeout", envvar="ROOMSYNC_LOCK_TIMEOUT", min=0.0, max=MAX_LOCK_TIMEOUT, metavar="SECONDS",
+    help="How long to wait for another command's lock [default: 10].")]
+"""The global options as the root group takes them (before the command name, or from the environment)."""
 
 
-def parse_positive(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise typer.BadParameter(f"{value!r} is not a whole number") from None
-    if number <= 0:
-        raise typer.BadParameter(f"{value} must be at least 1")
-    return number
+def command_options(
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", metavar="DIR", help="The hotel's data directory.")]
+    = None,
+    today: Annotated[date | None, typer.Option("--today", parser=parse_day, metavar="YYYY-MM-DD",
+                                               help="Act as if today were this date.")] = None,
+    store: Annotated[str | None, typer.Option("--store", metavar="URL", help="A postgresql:// URL.")] = None,
+    hotel: Annotated[str | None, typer.Option("--hotel", metavar="CODE", help="The property in --store.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    lock_timeout: Annotated[float | None, typer.Option("--lock-timeout", min=0.0, max=MAX_LOCK_TIMEOUT,
+                                                       metavar="SECONDS", help="How long to wait for the lock.")]
+    = None,
+) -> None:
+    """The same options after the command name (environment variables are read by the root)."""
 
 
-def parse_interval(value: str) -> float:
-    match = _INTERVAL.fullmatch(value.strip().lower())
-    if not match or int(match.group(1)) <= 0:
-        raise typer.BadParameter(f"{value!r} is not an interval such as 30s, 5m or 1h")
-    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
-
-
-def parse_timeout(value: Any) -> float:
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        raise typer.BadParameter(f"{value!r} is not a number of seconds") from None
-    if seconds < 0 or seconds != seconds:
-        raise typer.BadParameter(f"{value} must be zero or more seconds")
-    return seconds
-
-
-def parse_name(value: str) -> str:
-    if value is None:
-        return value
-    if not value.strip():
-        raise typer.BadParameter("the guest's name cannot be empty")
-    return value
+@cache
+def shared_params() -> list[Any]:
+    """Click parameters of the options every command accepts after its name, built once."""
+    built = typer.main.get_command_from_info(CommandInfo(callback=command_options),
+                                             pretty_exceptions_short=True, rich_markup_mode=None)
+    return list(built.params)
 
 
 @dataclass
@@ -93,8 +88,12 @@ class Desk:
     lock_timeout: float
     store: str | None = None
     hotel: str | None = None
+    command_line: list[str] = field(default_factory=lambda: ["roomsync"])
+    """The command as the audit records it, passwords removed; built once by the entry point."""
 
     def __post_init__(self) -> None:
+        if not math.isfinite(self.lock_timeout):
+            raise UsageError(f"--lock-timeout {self.lock_timeout} is not a number of seconds")
         if self.store is not None and not is_postgres_url(self.store):
             raise UsageError(f"--store must be a postgresql:// URL, not {self.store.split(':', 1)[0]!r} "
                              f"(leave it out to use the JSON files in --data-dir)")
@@ -103,13 +102,33 @@ class Desk:
         if self.hotel is not None and not self.hotel.strip():
             raise UsageError("--hotel cannot be empty")
 
+    @classmethod
+    def of(cls, ctx: typer.Context) -> Desk:
+        """The settings of this run: options after the command name win over those before it."""
+        root = ctx.find_root()
+        given: dict[str, Any] = ctx.meta.get("roomsync.options", {})
+
+        def pick(name: str, default: Any) -> Any:
+            value = given.get(name)
+            if value is None:
+                value = root.params.get(name)
+            return default if value is None else value
+
+        command_line = root.obj if isinstance(root.obj, list) else ["roomsync", *ctx.command_path.split()[1:]]
+        return cls(Path(pick("data_dir", Path("data"))), pick("today", None),
+                   bool(given.get("json_output") or root.params.get("json_output")),
+                   float(pick("lock_timeout", 10.0)), pick("store", None), pick("hotel", None),
+                   list(command_line))
+
     @property
     def today(self) -> date:
         return self.today_given or date.today()
 
-    @property
+    @cached_property
     def clock(self) -> Clock:
-        return Clock(self.today, utc_now())
+        """One clock per command: the rules' today, the records' stamps and the audit's time.
+        (`watch` reads a fresh one each cycle.)"""
+        return Clock.read(self.today_given)
 
     def unit_of_work(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
         """The JSON store at --data-dir, or the PostgreSQL property named by --store/--hotel."""
@@ -118,12 +137,12 @@ class Desk:
 
             return PgUnitOfWork(self.store, self.hotel or "default", self.lock_timeout, create=create,
                                 read_only=read_only)
-        return self.files(create=create)
+        return self.files(create=create, read_only=read_only)
 
-    def files(self, *, create: bool = False) -> UnitOfWork:
+    def files(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
         from roomsync.storage.json_store import JsonUnitOfWork
 
-        return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create)
+        return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create, read_only=read_only)
 
     @property
     def where(self) -> dict[str, str]:
@@ -132,13 +151,9 @@ class Desk:
             return {"data_dir": str(self.data_dir)}
         return {"store": without_password(self.store), "hotel": self.hotel or "default"}
 
-    @property
-    def command_line(self) -> list[str]:
-        """The command as the audit records it, with any password removed."""
-        return ["roomsync", *(redact(arg) for arg in sys.argv[1:])]
-
 
 def redact(arg: str) -> str:
+    """An argument as the audit keeps it: a database URL loses its password."""
     for scheme in ("postgresql://", "postgres://"):
         at = arg.find(scheme)
         if at >= 0:
@@ -146,25 +161,9 @@ def redact(arg: str) -> str:
     return arg
 
 
-_COMMON = [
-    inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=Path("data"), annotation=Annotated[
-        Path, typer.Option("--data-dir", envvar="ROOMSYNC_DATA_DIR", help="The hotel's data directory.",
-                           show_default=True)]),
-    inspect.Parameter("today", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        date | None, typer.Option("--today", envvar="ROOMSYNC_TODAY", parser=parse_day, metavar="YYYY-MM-DD",
-                                  help="Act as if today were this date (scripts, tests, catch-up).")]),
-    inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        str | None, typer.Option("--store", envvar="ROOMSYNC_STORE", metavar="URL",
-                                 help="A postgresql:// URL: use that database instead of --data-dir.")]),
-    inspect.Parameter("hotel", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        str | None, typer.Option("--hotel", envvar="ROOMSYNC_HOTEL", metavar="CODE",
-                                 help="The property in a PostgreSQL store (default: default).")]),
-    inspect.Parameter("json_output", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-        bool, typer.Option("--json", help="Print one JSON document on stdout (errors included).")]),
-    inspect.Parameter("lock_timeout", inspect.Parameter.KEYWORD_ONLY, default=10.0, annotation=Annotated[
-        float, typer.Option("--lock-timeout", envvar="ROOMSYNC_LOCK_TIMEOUT", parser=parse_timeout,
-                            metavar="SECONDS", help="How long to wait for another command's lock.")]),
-]
+def wants_json(ctx: typer.Context) -> bool:
+    given = ctx.meta.get("roomsync.options", {})
+    return bool(given.get("json_output") or ctx.find_root().params.get("json_output"))
 
 
 def report_error(error: RoomsyncError, as_json: bool) -> None:
@@ -173,83 +172,69 @@ def report_error(error: RoomsyncError, as_json: bool) -> None:
     sys.stderr.write(error_line(error.message) + "\n")
 
 
-def desk_command(name: str | None = None, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a command that takes a `Desk` first, with the global options appended."""
+class PipeClosed(Exception):
+    """The reader of stdout went away (`roomsync bookings | head`); not an OSError, so that
+    Click's own handling (exit 1, which means "refused" here) does not apply."""
 
-    def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        signature = inspect.signature(func, eval_str=True)
-        own = list(signature.parameters.values())[1:]
 
-        def command(**kwargs: Any) -> None:
-            as_json = kwargs["json_output"]
-            try:
-                desk = Desk(kwargs.pop("data_dir"), kwargs.pop("today"), kwargs.pop("json_output"),
-                            kwargs.pop("lock_timeout"), kwargs.pop("store"), kwargs.pop("hotel"))
-                code = func(desk, **kwargs)
-            except RoomsyncError as error:
-                report_error(error, as_json)
-                raise typer.Exit(error.exit_code) from None
-            except (typer.Exit, typer.Abort, KeyboardInterrupt):
+class DeskCommand(TyperCommand):
+    """A roomsync command: takes the shared options, maps every error to its exit status."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        ctx.meta["roomsync.options"] = {name: ctx.params.pop(name, None) for name in GLOBAL_OPTIONS}
+        try:
+            code = super().invoke(ctx)
+        except RoomsyncError as error:
+            report_error(error, wants_json(ctx))
+            raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            raise PipeClosed() from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("ROOMSYNC_DEBUG"):
                 raise
-            except Exception as exc:
-                if os.environ.get("ROOMSYNC_DEBUG"):
-                    raise
-                if hasattr(exc, "exit_code") and hasattr(exc, "show"):  # an argument error
-                    raise
-                error = InternalError(f"internal error ({type(exc).__name__}: {exc}); please report it "
-                                      f"(ROOMSYNC_DEBUG=1 shows the details; 'roomsync history' shows whether "
-                                      f"a change was saved).")
-                report_error(error, as_json)
-                raise typer.Exit(error.exit_code) from None
-            if code:
-                raise typer.Exit(code)
+            if hasattr(exc, "exit_code") and hasattr(exc, "show"):  # Click's usage errors
+                raise
+            bug = InternalError(f"internal error ({type(exc).__name__}: {exc}); please report it "
+                                f"(ROOMSYNC_DEBUG=1 shows the details; 'roomsync history' shows whether "
+                                f"a change was saved).")
+            report_error(bug, wants_json(ctx))
+            raise typer.Exit(bug.exit_code) from None
+        if code:
+            raise typer.Exit(code)
+        return None
 
-        command.__name__ = func.__name__
-        command.__doc__ = func.__doc__
-        command.__signature__ = signature.replace(parameters=own + _COMMON)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in own + _COMMON}
-        app.command(name, **options)(command)
+
+def desk_command(name: str | None = None, *, example: str, group: str | None = None,
+                 **options: Any) -> Callable[[F], F]:
+    """Register a command (its first parameter is the `typer.Context`), with a usage example.
+
+    `group="room"` makes it a subcommand: `roomsync room add`.
+    """
+
+    def register(func: F) -> F:
+        command_name = name or func.__name__.replace("_", "-")
+        key = f"{group} {command_name}" if group else command_name
+        REGISTERED[key] = CommandInfo(name=command_name, callback=func, cls=DeskCommand,
+                                      epilog=f"\b\nExample:\n  {example}", **options)
         return func
 
     return register
 
 
-def run() -> None:
-    """The console script: `main()`, then leave at once.
-
-    Output is flushed and every file and lock was closed by the command itself; what is
-    skipped is freeing a large hotel's objects one by one (a tenth of a second at 100,000
-    bookings), which the operating system does all at once.
-    """
-    try:
-        main()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        code = code or 1
-    os._exit(code)
+def build_command(name: str) -> Any:
+    """The Click command for one registered command (or group of subcommands), with the
+    shared options appended to each command."""
+    info = REGISTERED.get(name)
+    if info is None:
+        prefix = f"{name} "
+        commands = {key[len(prefix):]: build_command(key) for key in REGISTERED if key.startswith(prefix)}
+        return TyperGroup(name=name, commands=commands, no_args_is_help=True, rich_markup_mode=None,
+                          help=GROUP_HELP.get(name), epilog=f"Example: roomsync {name} --help")
+    command = typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+    command.params.extend(shared_params())
+    return command
 
 
-def main() -> None:
-    """Entry point: run the app and turn argument errors into exit 2 (JSON too with --json)."""
-    command = typer.main.get_command(app)
-    try:
-        result = command.main(args=sys.argv[1:], prog_name="roomsync", standalone_mode=False)
-    except typer.Abort:
-        sys.stderr.write("roomsync: aborted\n")
-        sys.exit(1)
-    except RoomsyncError as error:  # raised by a callback outside a command
-        report_error(error, "--json" in sys.argv)
-        sys.exit(error.exit_code)
-    except Exception as exc:
-        if not (hasattr(exc, "exit_code") and hasattr(exc, "show")):
-            raise
-        exc.show()
-        if "--json" in sys.argv[1:]:
-            emit_json({"error": {"code": UsageError.code, "message": exc.format_message()}})
-        sys.exit(exc.exit_code)
-    sys.exit(result if isinstance(result, int) else 0)
+GROUP_HELP = {"room": "Add or remove a room."}

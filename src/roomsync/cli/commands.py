@@ -1,39 +1,47 @@
-"""The commands of SPEC §3: parse arguments, run one operation in one unit of work, render."""
+"""The commands of SPEC §3: parse arguments, run one operation or query in one unit of work,
+render. Rules live in `operations/`; what a listing contains in `operations/queries.py`."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from collections.abc import Callable
-from typing import Annotated, Any, Optional
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
-from roomsync import __version__
-from roomsync.cli.base import Desk, app, desk_command, parse_day, parse_name, parse_positive
-from roomsync.cli.render import emit_json, report_lines, say, stored, table
-from roomsync.domain.model import Booking, booking_status_named, room_status_named
-from roomsync.domain.reconcile import active_by_room
-from roomsync.domain.stays import due_reservations, expected_status, guests_in, holds_night
+from roomsync.cli import render
+from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.options import (
+    MAX_LIMIT,
+    BookingArg,
+    BookingStatusOption,
+    Departure,
+    Nights,
+    RoomArg,
+    RoomStatusArg,
+    complete_room,
+    complete_room_or_booking,
+    day_option,
+    guest_option,
+    nights_option,
+)
+from roomsync.cli.render import (
+    booking_rows,
+    emit_json,
+    reconcile_json,
+    report_lines,
+    say,
+    stored,
+)
+from roomsync.domain.calendar import stay_departure
+from roomsync.domain.model import Booking, RoomStatus
 from roomsync.errors import UsageError
 from roomsync.operations import desk as ops
+from roomsync.operations import queries
 
-Room_ = Annotated[str, typer.Argument(help="Room number, e.g. 102.")]
-BookingId = Annotated[str, typer.Argument(help="Booking id, e.g. B-000042.")]
-Day = Annotated[Optional[date], typer.Option(parser=parse_day, metavar="YYYY-MM-DD")]
-Nights = Annotated[Optional[int], typer.Option("--nights", parser=parse_positive, help="Number of nights.")]
-Guest = Annotated[Optional[str], typer.Option("--guest", parser=parse_name, help="The guest's name.")]
-
-
-def _version(value: bool) -> None:
-    if value:
-        say(f"roomsync {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                               help="Print the version and exit.")] = False) -> None:
-    """Keep a hotel's room statuses consistent with its bookings."""
+BOOKING_HEADERS = ["Booking", "Room", "Guest", "Arrival", "Departure", "Status"]
+TERMINAL_LIMIT = 100
+"""Bookings a terminal shows by default: the latest, since a long history would scroll away."""
 
 
 def show_change(desk: Desk, change: ops.BookingChange, summary: str) -> None:
@@ -54,181 +62,224 @@ def change_stay(desk: Desk, operation: Callable[..., ops.BookingChange], *args: 
     """Run one booking operation in one unit of work, commit it, and show the result."""
     with desk.unit_of_work() as uow:
         change = operation(uow, desk.clock, *args, **kwargs)
-        uow.commit(desk.command_line)
+        uow.commit(desk.command_line, at=desk.clock.now)
     show_change(desk, change, summary(change.booking))
 
 
-def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
+def departure_or_nights(departure: date | None, nights: int | None) -> None:
+    """Exactly one of --departure and --nights (a usage rule, checked before any store is opened)."""
     if departure is not None and nights is not None:
         raise UsageError("give either --departure or --nights, not both")
     if departure is None and nights is None:
         raise UsageError("give --departure YYYY-MM-DD or --nights N")
-    return departure if departure is not None else arrival + timedelta(days=nights or 0)
 
 
-@desk_command()
-def init(desk: Desk,
+def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
+    departure_or_nights(departure, nights)
+    return departure if departure is not None else stay_departure(arrival, nights or 0, "The stay")
+
+
+def confirm_replacing(desk: Desk) -> None:
+    """On a terminal, `init --force` first names what it replaces; "no" or end of input writes nothing."""
+    with desk.unit_of_work(read_only=True) as uow:
+        if not uow.exists():
+            return
+        rooms, bookings = len(uow.rooms.all()), len(uow.bookings.all())
+    question = f"Replace the hotel in {desk.data_dir if desk.store is None else desk.where['hotel']} " \
+               f"({rooms} room(s), {bookings} booking(s))?"
+    try:
+        agreed = typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        agreed = False
+    if not agreed:
+        say("Nothing was changed.")
+        raise typer.Exit(1)
+
+
+def kept_files(entry: dict[str, Any] | None) -> list[str]:
+    """The replaced pair's kept copies, as the store names them in the commit's audit entry."""
+    return list((entry or {}).get("replaced", []))
+
+
+@desk_command(example="roomsync init --sample --data-dir data")
+def init(ctx: typer.Context,
          sample: Annotated[bool, typer.Option("--sample", help="Fill it with a demo hotel dated around today.")] = False,
-         force: Annotated[bool, typer.Option("--force", help="Replace the hotel that is there.")] = False) -> None:
+         force: Annotated[bool, typer.Option("--force", help="Replace the hotel that is there.")] = False,
+         yes: Annotated[bool, typer.Option("--yes", help="With --force: do not ask first.")] = False) -> None:
     """Create the data directory with empty files (or a demo hotel)."""
+    desk = Desk.of(ctx)
+    if force and not yes and render.on_terminal(input_too=True):
+        confirm_replacing(desk)
     with desk.unit_of_work(create=True) as uow:
         rooms, bookings = ops.init(uow, desk.clock, sample=sample, force=force)
-        uow.commit(desk.command_line)
+        entry = uow.commit(desk.command_line, at=desk.clock.now)
+    kept = kept_files(entry)
     if desk.json:
-        emit_json({**desk.where, "rooms": rooms, "bookings": bookings})
+        emit_json({**desk.where, "rooms": rooms, "bookings": bookings, **({"replaced": kept} if kept else {})})
     else:
         where = desk.data_dir if desk.store is None else f"hotel {desk.where['hotel']} of {desk.where['store']}"
         say(f"Created a hotel in {where} with {rooms} room(s) and {bookings} booking(s).")
+        if kept:
+            say(f"The replaced files are kept as {', '.join(kept)}.")
 
 
-@desk_command()
-def rooms(desk: Desk) -> None:
+@desk_command(example="roomsync rooms")
+def rooms(ctx: typer.Context) -> None:
     """List rooms: status, guest in house, due arrival, and drift from the status rule."""
+    desk = Desk.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
-        all_rooms = uow.rooms.all()
-        grouped = active_by_room(uow.bookings.active())
-        rows = []
-        for room in all_rooms:
-            own = grouped.get(room.number, [])
-            expected, _ = expected_status(room, own, desk.today)
-            guests = guests_in(own)
-            due = due_reservations(own, desk.today)
-            drift = "" if expected is room.status else f"→ {expected.value}"
-            rows.append([room.number, room.type or "", room.status.value, drift,
-                         ", ".join(f"{b.guest} ({b.id})" for b in guests),
-                         ", ".join(f"{b.guest} ({b.id})" for b in due)])
+        rows = queries.room_rows(uow, desk.today)
     if desk.json:
-        emit_json([room.as_record() for room in all_rooms])
+        emit_json([row.room.as_record() for row in rows])
         return
-    table(["Room", "Type", "Status", "Drift", "In house", "Due today"], rows,
-          styles=["yellow" if row[3] else None for row in rows])
+    render.table(["Room", "Type", "Status", "Drift", "In house", "Due today"],
+          [[row.room.number, row.room.type or "", row.room.status.value,
+            f"→ {row.expected.value}" if row.drifts else "",
+            ", ".join(f"{b.guest} ({b.id})" for b in row.in_house),
+            ", ".join(f"{b.guest} ({b.id})" for b in row.due_today)] for row in rows],
+          styles=["yellow" if row.drifts else None for row in rows])
 
 
-@desk_command()
-def bookings(desk: Desk,
-             room: Annotated[Optional[str], typer.Option("--room", help="Only this room's bookings.")] = None,
-             status: Annotated[Optional[str], typer.Option("--status", help="Only bookings with this status.")] = None,
-             on: Day = None) -> None:
-    """List bookings (--on: those holding that night)."""
-    wanted = None
-    if status is not None:
-        try:
-            wanted = booking_status_named(status)
-        except KeyError:
-            raise typer.BadParameter(f"{status!r} is not a booking status", param_hint="--status") from None
+@desk_command(example="roomsync bookings --guest ada --status reserved")
+def bookings(ctx: typer.Context,
+             room: Annotated[str | None, typer.Option("--room", metavar="ROOM", help="Only this room's bookings.",
+                                                      autocompletion=complete_room)] = None,
+             status: BookingStatusOption = None,
+             on: Annotated[date | None, day_option("--on", "Only those holding that night.")] = None,
+             guest: Annotated[str | None, typer.Option(
+                 "--guest", metavar="TEXT", help="Only guests whose name contains TEXT (any case or accents).")]
+             = None,
+             limit: Annotated[int | None, typer.Option(
+                 "--limit", min=0, max=MAX_LIMIT, metavar="N",
+                 help="Show only the last N matches (0: all) [default: 100 on a terminal, else all].")] = None
+             ) -> None:
+    """List bookings in file order, optionally narrowed."""
+    desk = Desk.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
-        found = uow.bookings.for_room(room) if room is not None else uow.bookings.all()
-        found = [b for b in found
-                 if (wanted is None or b.status is wanted)
-                 and (on is None or holds_night(b, on, desk.today))]
+        found = queries.find_bookings(uow, desk.today, room=room, status=status, on=on, guest=guest)
+    if limit is None and not desk.json and render.on_terminal():
+        limit = TERMINAL_LIMIT
+    hidden = max(0, len(found) - limit) if limit else 0
+    shown = found[hidden:]
     if desk.json:
-        emit_json([b.as_record() for b in found])
+        emit_json([b.as_record() for b in shown])
         return
-    table(["Booking", "Room", "Guest", "Arrival", "Departure", "Status"], [booking_row(b) for b in found])
+    if hidden:
+        say(f"{hidden} earlier match(es) not shown; --limit 0 shows all.")
+    render.table(BOOKING_HEADERS, booking_rows(shown))
 
 
-def booking_row(b: Booking) -> list[str]:
-    return [b.id, b.room, b.guest, b.arrival.isoformat(), b.departure.isoformat(), b.status.value]
-
-
-@desk_command()
-def show(desk: Desk, room: Room_) -> None:
-    """One room with its bookings."""
+@desk_command(example="roomsync show 102   (or: roomsync show B-000042)")
+def show(ctx: typer.Context,
+         key: Annotated[str, typer.Argument(metavar="ROOM|BOOKING", help="A room number or a booking id.",
+                                            autocompletion=complete_room_or_booking)]) -> None:
+    """One room with its bookings, or one booking with its room."""
+    desk = Desk.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
-        found = ops.room_or_refuse(uow, room)
-        own = uow.bookings.for_room(room)
-        expected, reason = expected_status(found, own, desk.today)
-    if desk.json:
-        emit_json({"room": found.as_record(), "expected_status": expected.value,
-                   "bookings": [b.as_record() for b in own]})
+        found = queries.room_or_booking(uow, key, desk.today)
+    if isinstance(found, queries.BookingDetail):
+        if desk.json:
+            emit_json({"booking": found.booking.as_record(), "room": stored(found.room)})
+            return
+        b, room = found.booking, found.room
+        where = f"room {b.room} ({room.status.value})" if room else f"room {b.room} (no such room)"
+        say(f"Booking {b.id}: {b.guest}, {where}, {b.arrival} to {b.departure}, {b.status.value}")
         return
-    kind = f" ({found.type})" if found.type else ""
-    say(f"Room {found.number}{kind}: {found.status.value}")
-    if expected is not found.status:
-        say(f"  should be {expected.value} ({reason}); 'roomsync reconcile --fix' repairs it")
-    table(["Booking", "Room", "Guest", "Arrival", "Departure", "Status"], [booking_row(b) for b in own])
+    if desk.json:
+        emit_json({"room": found.room.as_record(), "expected_status": found.expected.value,
+                   "bookings": [b.as_record() for b in found.bookings]})
+        return
+    kind = f" ({found.room.type})" if found.room.type else ""
+    say(f"Room {found.room.number}{kind}: {found.room.status.value}")
+    if found.expected is not found.room.status:
+        say(f"  should be {found.expected.value} ({found.reason}); 'roomsync reconcile --fix' repairs it")
+    render.table(BOOKING_HEADERS, booking_rows(found.bookings))
 
 
-@desk_command()
-def book(desk: Desk, room: Annotated[Optional[str], typer.Argument(help="Room number (or use --type).")] = None,
-         guest: Guest = None,
-         arrival: Day = None,
-         departure: Day = None,
+@desk_command(example="roomsync book 102 --guest 'Ada Lovelace' --arrival 2026-12-01 --nights 2")
+def book(ctx: typer.Context,
+         room: Annotated[str | None, typer.Argument(metavar="ROOM", help="Room number (or use --type).",
+                                                    autocompletion=complete_room)] = None,
+         *,
+         guest: Annotated[str, guest_option()],
+         arrival: Annotated[date, day_option("--arrival", "First night.")],
+         departure: Departure = None,
          nights: Nights = None,
-         room_type: Annotated[Optional[str], typer.Option("--type", help="Any room of this type.")] = None) -> None:
+         room_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Any room of this type.")] = None) -> None:
     """Book a room (or, with --type, the first free room of that type)."""
-    if guest is None or arrival is None:
-        raise UsageError("book needs --guest NAME and --arrival YYYY-MM-DD")
+    desk = Desk.of(ctx)
     if (room is None) == (room_type is None):
         raise UsageError("give either a ROOM or --type, not both" if room else "give a ROOM or --type TYPE")
-    leave = departure_from(arrival, departure, nights)
+    departure_or_nights(departure, nights)
     from roomsync.operations.stays import book_by_type
 
     operation, where = (book_by_type, room_type) if room_type is not None else (ops.book, room)
-    change_stay(desk, operation, where, guest, arrival, leave,
+    change_stay(desk, operation, where, guest, arrival, departure, nights=nights,
                 summary=lambda b: f"Booked room {b.room} for {b.guest} ({b.id}), {b.arrival} to {b.departure}")
 
 
-@desk_command()
-def checkin(desk: Desk, room: Room_,
-            booking: Annotated[Optional[str], typer.Option("--booking", help="Which due reservation.")] = None,
+@desk_command(example="roomsync checkin 102   (walk-in: roomsync checkin 103 --walk-in --guest Ada --nights 1)")
+def checkin(ctx: typer.Context, room: RoomArg,
+            booking: Annotated[str | None, typer.Option("--booking", metavar="ID", help="Which due reservation.")] = None,
             force: Annotated[bool, typer.Option("--force", help="Check in to a DIRTY room.")] = False,
             walk_in: Annotated[bool, typer.Option("--walk-in", help="Create the booking and check in.")] = False,
-            guest: Guest = None,
-            nights: Nights = None) -> None:
+            guest: Annotated[str | None, guest_option("The guest's name (required with --walk-in).")] = None,
+            nights: Annotated[int | None, nights_option("Number of nights (required with --walk-in).")] = None
+            ) -> None:
     """Check in the room's due reservation (or a walk-in guest)."""
+    desk = Desk.of(ctx)
     if walk_in and (guest is None or nights is None):
         raise UsageError("--walk-in needs --guest NAME and --nights N")
     if not walk_in and (guest is not None or nights is not None):
         raise UsageError("--guest and --nights go with --walk-in")
     if walk_in and booking is not None:
         raise UsageError("--booking does not go with --walk-in")
-    summary = lambda b: f"Checked in {b.guest} ({b.id})"  # noqa: E731
+
+    def summary(b: Booking) -> str:
+        return f"Checked in {b.guest} ({b.id})"
+
     if walk_in:
         change_stay(desk, ops.walk_in, room, guest or "", nights or 0, force=force, summary=summary)
     else:
         change_stay(desk, ops.check_in, room, booking_id=booking, force=force, summary=summary)
 
 
-@desk_command()
-def checkout(desk: Desk, room: Room_,
-             booking: Annotated[Optional[str], typer.Option("--booking", help="Which guest.")] = None) -> None:
+@desk_command(example="roomsync checkout 102")
+def checkout(ctx: typer.Context, room: RoomArg,
+             booking: Annotated[str | None, typer.Option("--booking", metavar="ID", help="Which guest.")] = None) -> None:
     """Check out the room's guest; the room becomes DIRTY."""
-    change_stay(desk, ops.check_out, room, booking_id=booking, summary=lambda b: f"Checked out {b.guest} ({b.id})")
+    change_stay(Desk.of(ctx), ops.check_out, room, booking_id=booking,
+                summary=lambda b: f"Checked out {b.guest} ({b.id})")
 
 
-@desk_command()
-def cancel(desk: Desk, booking: BookingId) -> None:
+@desk_command(example="roomsync cancel B-000042")
+def cancel(ctx: typer.Context, booking: BookingArg) -> None:
     """Cancel a reservation."""
-    change_stay(desk, ops.cancel, booking, summary=lambda b: f"Cancelled {b.id} ({b.guest})")
+    change_stay(Desk.of(ctx), ops.cancel, booking, summary=lambda b: f"Cancelled {b.id} ({b.guest})")
 
 
-@desk_command()
-def noshow(desk: Desk, booking: BookingId) -> None:
+@desk_command(example="roomsync noshow B-000042")
+def noshow(ctx: typer.Context, booking: BookingArg) -> None:
     """Mark a reservation whose guest did not come."""
-    change_stay(desk, ops.no_show, booking, summary=lambda b: f"Marked {b.id} ({b.guest}) a no-show")
+    change_stay(Desk.of(ctx), ops.no_show, booking, summary=lambda b: f"Marked {b.id} ({b.guest}) a no-show")
 
 
-@desk_command()
-def delete(desk: Desk, booking: BookingId) -> None:
+@desk_command(example="roomsync delete B-000042")
+def delete(ctx: typer.Context, booking: BookingArg) -> None:
     """Remove a booking that is not checked in."""
-    change_stay(desk, ops.delete, booking, summary=lambda b: f"Deleted {b.id} ({b.guest})")
+    change_stay(Desk.of(ctx), ops.delete, booking, summary=lambda b: f"Deleted {b.id} ({b.guest})")
 
 
-@desk_command()
-def housekeeping(desk: Desk, room: Room_,
-                 status: Annotated[str, typer.Argument(metavar="STATUS",
-                                                       help="AVAILABLE, CLEAN, DIRTY, MAINTENANCE or OUT_OF_SERVICE.")],
+@desk_command(example="roomsync housekeeping 102 clean")
+def housekeeping(ctx: typer.Context, room: RoomArg, status: RoomStatusArg,
                  force: Annotated[bool, typer.Option("--force", help="Close a room with a reservation due.")] = False
                  ) -> None:
     """Set a room's housekeeping status; bookings still decide RESERVED and OCCUPIED."""
-    try:
-        wanted = room_status_named(status)
-    except KeyError:
-        raise typer.BadParameter(f"{status!r} is not a room status", param_hint="STATUS") from None
+    desk = Desk.of(ctx)
+    wanted = RoomStatus(status)
     with desk.unit_of_work() as uow:
         found = ops.housekeeping(uow, desk.clock, room, wanted, force=force)
-        uow.commit(desk.command_line)
+        uow.commit(desk.command_line, at=desk.clock.now)
     if desk.json:
         emit_json({"room": found.as_record()})
     else:
@@ -240,23 +291,23 @@ def _reconcile(desk: Desk, fix: bool) -> int:
     with desk.unit_of_work(read_only=not fix) as uow:
         report = ops.run_reconcile(uow, desk.clock, fix=fix)
         if fix:
-            uow.commit(desk.command_line)
+            uow.commit(desk.command_line, at=desk.clock.now)
     if desk.json:
-        emit_json(report.as_json())
+        emit_json(reconcile_json(report))
     else:
         for line in report_lines(report):
             say(line)
     return 0 if report.clean else 1
 
 
-@desk_command()
-def reconcile(desk: Desk, fix: Annotated[bool, typer.Option("--fix", help="Repair the statuses.")] = False) -> int:
+@desk_command(example="roomsync reconcile --fix")
+def reconcile(ctx: typer.Context,
+              fix: Annotated[bool, typer.Option("--fix", help="Repair the statuses.")] = False) -> int:
     """Report (and with --fix repair) every room whose status breaks the rule."""
-    return _reconcile(desk, fix)
+    return _reconcile(Desk.of(ctx), fix)
 
 
-@desk_command()
-def validate(desk: Desk) -> int:
+@desk_command(example="roomsync validate --json")
+def validate(ctx: typer.Context) -> int:
     """Report drift, problems and warnings; never changes data."""
-    return _reconcile(desk, False)
-
+    return _reconcile(Desk.of(ctx), False)

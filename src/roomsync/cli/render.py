@@ -10,10 +10,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roomsync.domain.model import Booking, Room
-from roomsync.domain.reconcile import Finding, Report
+from roomsync.domain.reconcile import Finding, Fix, Report
+
+if TYPE_CHECKING:
+    from roomsync.operations.stays import NightAudit
 
 
 def emit_json(document: Any) -> None:
@@ -30,8 +33,17 @@ def say(line: str = "") -> None:
     sys.stdout.write(line + "\n")
 
 
-def on_terminal() -> bool:
-    return sys.stdout.isatty()
+def on_terminal(*, input_too: bool = False) -> bool:
+    """Whether a person is looking (stdout, and with `input_too` stdin, is a terminal)."""
+    try:
+        return sys.stdout.isatty() and (not input_too or sys.stdin.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def colour_shown() -> bool:
+    """Colour only on a terminal that wants it: `NO_COLOR` set or `TERM=dumb` means none."""
+    return on_terminal() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def stored(obj: Room | Booking | None) -> dict[str, Any] | None:
@@ -54,13 +66,46 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | No
             grid.add_row(*(Text(cell) for cell in row), style=style)
         Console(no_color="NO_COLOR" in os.environ).print(grid)
         return
+    plain_table(headers, rows, title)
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None,
+                styles: Sequence[str | None] | None = None) -> None:
+    """Columns padded by terminal cells (a CJK character takes two), stable for grep and diff."""
+    from rich.cells import cell_len
+
     if title:
         say(title)
-    widths = [len(h) for h in headers]
+    widths = [cell_len(h) for h in headers]
     for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+        widths = [max(w, cell_len(cell)) for w, cell in zip(widths, row, strict=True)]
     for row in [list(headers), *rows]:
-        say("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        say("  ".join(cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def booking_rows(bookings: Sequence[Booking]) -> list[list[str]]:
+    return [[b.id, b.room, b.guest, b.arrival.isoformat(), b.departure.isoformat(), b.status.value]
+            for b in bookings]
+
+
+def fix_json(fix: Fix) -> dict[str, Any]:
+    return {"roomNumber": fix.room, "from": fix.before.value, "to": fix.after.value, "reason": fix.reason}
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {"code": finding.code, "message": finding.message, "room": finding.room, "bookings": finding.bookings}
+
+
+def reconcile_json(report: Report) -> dict[str, Any]:
+    """The reconcile/validate/watch document: fixes made (or due), problems, warnings."""
+    return {
+        "fixed": len(report.fixes) if report.applied else 0,
+        "applied": report.applied,
+        "checked": report.checked,
+        "details": [fix_json(f) for f in report.fixes],
+        "problems": [finding_json(p) for p in report.problems],
+        "warnings": [finding_json(w) for w in report.warnings],
+    }
 
 
 def report_lines(report: Report) -> list[str]:
@@ -83,3 +128,9 @@ def finding_line(kind: str, finding: Finding) -> str:
 
 def error_line(message: str) -> str:
     return f"roomsync: {message}"
+
+
+def night_audit_json(audit: NightAudit) -> dict[str, Any]:
+    return {"date": audit.closed_day.isoformat(), "no_shows": audit.no_shows, "reconcile": reconcile_json(audit.reconcile),
+            "overstays": audit.overstays, "arrivals": audit.arrivals, "departures": audit.departures,
+            "in_house": audit.in_house, "occupancy": audit.occupancy}

@@ -1,15 +1,15 @@
 """Drawing the tape chart: each stay a bar with the guest's name across its nights.
 
-Five columns a night, so 14 nights fit an 80-column terminal; names are shortened, never
-the columns. On a terminal the status is a colour; piped, it is the bar's first letter
-(R reserved, I in house, O checked out). Rooms closed for maintenance are marked `#`.
+Five columns a night, so 14 nights fit an 80-column terminal; names are shortened (by
+terminal cells, so a CJK name takes its real width), never the columns. Where colour is
+shown the status is a colour; wherever it is not (piped, `NO_COLOR`, `TERM=dumb`) it is the
+bar's first letter (R reserved, I in house, O checked out): nothing is said by colour alone.
+Rooms closed for maintenance are marked `#`.
 """
 
 from __future__ import annotations
 
-import os
-
-from roomsync.cli.render import on_terminal, say
+from roomsync.cli.render import colour_shown, say
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus
 from roomsync.domain.views import Chart
 
@@ -21,6 +21,8 @@ STYLE = {BookingStatus.RESERVED: "black on cyan", BookingStatus.CHECKED_IN: "bla
 
 def segments(row: list[Booking | None], closed: bool, colour: bool) -> list[tuple[str, str | None]]:
     """The row as (text, style) pieces: one bar per run of nights held by one booking."""
+    from rich.cells import set_cell_size
+
     pieces: list[tuple[str, str | None]] = []
     index = 0
     while index < len(row):
@@ -33,14 +35,16 @@ def segments(row: list[Booking | None], closed: bool, colour: bool) -> list[tupl
             pieces.append((("  #  " if closed else "  .  ")[:CELL - 1] + " ", None))
         else:
             label = booking.guest if colour else f"{LETTER.get(booking.status, '?')}:{booking.guest}"
-            pieces.append((label[:width].ljust(width, " " if colour else "=") + " ", STYLE.get(booking.status)))
+            fitted = set_cell_size(label, width).rstrip(" ")
+            fill = " " if colour else "="
+            pieces.append((set_cell_size(fitted + fill * width, width) + " ", STYLE.get(booking.status)))
         index += run
     return pieces
 
 
 def draw_chart(tape: Chart) -> None:
-    colour = on_terminal()
-    label = max([4, *(len(r.number) + 2 for r in tape.rooms)])
+    colour = colour_shown()
+    label = max([5, *(len(r.number) + 2 for r in tape.rooms)])
     header = "Room".ljust(label) + "".join(f"{d.day:>2}{'MTWTFSS'[d.weekday()]}".ljust(CELL) for d in tape.dates)
     lines: list[list[tuple[str, str | None]]] = [[(header.rstrip(), "bold")]]
     for room, row in zip(tape.rooms, tape.nights):
@@ -57,7 +61,7 @@ def draw_chart(tape: Chart) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(no_color="NO_COLOR" in os.environ, highlight=False)
+    console = Console(highlight=False)
     for pieces in lines:
         text = Text()
         for piece, style in pieces:

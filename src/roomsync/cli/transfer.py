@@ -25,22 +25,26 @@ def _need_store(desk: Desk, command: str) -> None:
         raise UsageError(f"{command} needs --store postgresql://… (or ROOMSYNC_STORE)")
 
 
-@desk_command("import")
-def import_(desk: Desk,
+@desk_command("import", example="roomsync import --data-dir data --store postgresql://desk@db/hotel")
+def import_(ctx: typer.Context,
             replace: Annotated[bool, typer.Option("--replace", help="Replace a hotel that has rooms or bookings.")]
             = False) -> None:
     """Load a data directory's hotel into a PostgreSQL property."""
+    desk = Desk.of(ctx)
     _need_store(desk, "import")
     with desk.files() as source, desk.unit_of_work(create=True) as target:
-        rooms, bookings = transfer.import_hotel(source, target, replace=replace, command=desk.command_line)
+        rooms, bookings = transfer.import_hotel(source, target, replace=replace)
+        target.commit(desk.command_line, at=desk.clock.now)
     _finish(desk, "Imported", rooms, bookings)
 
 
-@desk_command()
-def export(desk: Desk,
+@desk_command(example="roomsync export --data-dir backup --store postgresql://desk@db/hotel")
+def export(ctx: typer.Context,
            force: Annotated[bool, typer.Option("--force", help="Replace the files in --data-dir.")] = False) -> None:
     """Write a PostgreSQL property's hotel to a data directory."""
+    desk = Desk.of(ctx)
     _need_store(desk, "export")
     with desk.unit_of_work(read_only=True) as source, desk.files(create=True) as target:
-        rooms, bookings = transfer.export_hotel(source, target, force=force, command=desk.command_line)
+        rooms, bookings = transfer.export_hotel(source, target, force=force)
+        target.commit(desk.command_line, at=desk.clock.now)
     _finish(desk, "Exported", rooms, bookings)

@@ -14,8 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command, parse_interval
-from roomsync.cli.render import emit_json_line, report_lines, say
+from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.options import parse_interval
+from roomsync.cli.render import emit_json_line, reconcile_json, report_lines, say
+from roomsync.domain.calendar import Clock
 from roomsync.errors import RoomsyncError
 from roomsync.operations import desk as ops
 
@@ -46,8 +48,9 @@ class Watcher:
     def cycle(self, startup: bool) -> None:
         try:
             with self.desk.unit_of_work() as uow:
-                report = ops.run_reconcile(uow, self.desk.clock, fix=True)
-                uow.commit(self.desk.command_line)
+                clock = Clock.read(self.desk.today_given)  # afresh each cycle: the date moves on
+                report = ops.run_reconcile(uow, clock, fix=True)
+                uow.commit(self.desk.command_line, at=clock.now)
         except RoomsyncError as error:
             if error.message != self.last_error:
                 self.last_error = error.message
@@ -60,18 +63,20 @@ class Watcher:
         findings = [(f.code, f.room, tuple(f.bookings)) for f in report.problems + report.warnings]
         if startup or report.fixes or findings != self.last_findings:
             if self.desk.json:
-                emit_json_line(report.as_json())
+                emit_json_line(reconcile_json(report))
             else:
                 for line in report_lines(report):
                     self.log(line)
         self.last_findings = findings
 
 
-@desk_command()
-def watch(desk: Desk,
-          every: Annotated[str, typer.Option("--every", help="Interval: 30s, 5m, 1h.")] = "5m") -> None:
+@desk_command(example="roomsync watch --every 5m")
+def watch(ctx: typer.Context,
+          every: Annotated[float, typer.Option("--every", parser=parse_interval, metavar="INTERVAL", show_default="5m",
+                                               help="Interval with its unit: 30s, 5m, 1h.")] = 300.0) -> None:
     """Reconcile with fix now and then every interval (self-healing in the background)."""
-    interval = parse_interval(every)
+    desk = Desk.of(ctx)
+    interval = every
     stop = threading.Event()
 
     def request_stop(signum: int, frame: object) -> None:

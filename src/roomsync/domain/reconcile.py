@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.stays import expected_status, held_nights, is_due, ranges_overlap
@@ -23,9 +22,6 @@ class Fix:
     after: RoomStatus
     reason: str
 
-    def as_json(self) -> dict[str, Any]:
-        return {"roomNumber": self.room, "from": self.before.value, "to": self.after.value, "reason": self.reason}
-
 
 @dataclass(slots=True)
 class Finding:
@@ -35,9 +31,6 @@ class Finding:
     message: str
     room: str | None = None
     bookings: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "room": self.room, "bookings": self.bookings}
 
 
 @dataclass(slots=True)
@@ -52,16 +45,6 @@ class Report:
     def clean(self) -> bool:
         """Nothing pending and nothing broken: the exit-0 condition of SPEC §4."""
         return not self.problems and (self.applied or not self.fixes)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "fixed": len(self.fixes) if self.applied else 0,
-            "applied": self.applied,
-            "checked": self.checked,
-            "details": [f.as_json() for f in self.fixes],
-            "problems": [p.as_json() for p in self.problems],
-            "warnings": [w.as_json() for w in self.warnings],
-        }
 
 
 def active_by_room(bookings: Iterable[Booking]) -> dict[str, list[Booking]]:

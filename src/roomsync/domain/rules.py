@@ -92,7 +92,7 @@ def check_room_ready_for_guest(room: Room, bookings: list[Booking], force: bool)
 def reservation_to_check_in(room: Room, bookings: list[Booking], today: date, booking_id: str | None) -> Booking:
     """Which due reservation `checkin` takes (after the room refusals)."""
     if booking_id is not None:
-        chosen = next((b for b in bookings if b.id == booking_id), None)
+        chosen = next((b for b in bookings if b.id.casefold() == booking_id.casefold()), None)
         if chosen is None or not is_due(chosen, today):
             raise Refused("NO_DUE_RESERVATION",
                           f"Booking {booking_id} is not a reservation due today in room {room.number}; "
@@ -112,7 +112,7 @@ def reservation_to_check_in(room: Room, bookings: list[Booking], today: date, bo
 def guest_to_check_out(room: Room, bookings: list[Booking], booking_id: str | None) -> Booking:
     guests = guests_in(bookings)
     if booking_id is not None:
-        chosen = next((b for b in guests if b.id == booking_id), None)
+        chosen = next((b for b in guests if b.id.casefold() == booking_id.casefold()), None)
         if chosen is None:
             raise Refused("NOT_CHECKED_IN", f"Booking {booking_id} is not checked in to room {room.number}.")
         return chosen
@@ -148,3 +148,15 @@ def check_housekeeping(room: Room, bookings: list[Booking], status: RoomStatus, 
             raise Refused("ROOM_RESERVED",
                           f"Room {room.number} has a reservation due today ({due[0].id}, {due[0].guest}); "
                           f"move the guest first, or pass --force.")
+
+
+def check_room_removable(room: Room, bookings: list[Booking]) -> None:
+    """A room leaves the hotel only when no active booking names it; finished bookings keep
+    its number as history and are never a reason to refuse."""
+    active = [b for b in bookings if b.is_active]
+    if active:
+        first = active[0]
+        more = f" and {len(active) - 1} more" if len(active) > 1 else ""
+        raise Refused("ROOM_IN_USE",
+                      f"Room {room.number} has an active booking {first.id} ({first.guest}){more}; "
+                      f"move or cancel it first ('roomsync move {first.id} ROOM').")

@@ -7,8 +7,9 @@ no two active stays of a room ever meet, and no reservation names a closed room.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
+from roomsync.domain.calendar import add_days
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.stays import expected_status
 
@@ -38,7 +39,11 @@ CLOSED = {"105": RoomStatus.MAINTENANCE, "304": RoomStatus.DIRTY}
 
 
 def sample_hotel(day: date, now: str) -> tuple[list[Room], list[Booking]]:
-    """Rooms and bookings (ids left empty for the store to issue) consistent on `day`."""
+    """Rooms and bookings (ids left empty for the store to issue) consistent on `day`.
+
+    Its stays lie from 10 days before `day` to 10 after: too near the calendar's edge
+    (0001-01-01, 9999-12-31) the demo hotel cannot be dated, INVALID_DATES.
+    """
     rooms = []
     for floor, numbers in FLOORS.items():
         for number, room_type in numbers:
@@ -46,9 +51,11 @@ def sample_hotel(day: date, now: str) -> tuple[list[Room], list[Booking]]:
             rooms.append(Room(number, status, room_type, {"number": number, "status": status.value,
                                                         "type": room_type, "floor": floor}))
     bookings = []
-    for number, guest, offset, nights, status in STAYS:
-        arrival = day + timedelta(days=offset)
-        booking = Booking("", number, guest, arrival, arrival + timedelta(days=nights), status)
+    for number, guest, offset, nights, stay_status in STAYS:
+        subject = f"The demo hotel dated {day}: the stay of {guest} in room {number}"
+        arrival = add_days(day, offset, f"{subject}: its arrival")
+        departure = add_days(arrival, nights, f"{subject}: its departure")
+        booking = Booking("", number, guest, arrival, departure, stay_status)
         booking.extra = {"id": "", "room": number, "guest": guest, "arrival": "", "departure": "", "status": ""}
         booking.stamp("created_at", now)
         bookings.append(booking)

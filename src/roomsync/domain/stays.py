@@ -6,11 +6,17 @@ Every function here is pure: it takes rooms, bookings and a day, and returns an 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
-from roomsync.domain.model import ACTIVE, OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
-
-ONE_NIGHT = timedelta(days=1)
+from roomsync.domain.calendar import add_days
+from roomsync.domain.model import (
+    ACTIVE,
+    OUT_OF_ORDER,
+    Booking,
+    BookingStatus,
+    Room,
+    RoomStatus,
+)
 
 NO_GUEST = "No checked-in guest found"
 NO_RESERVATION = "No active reservations found"
@@ -27,10 +33,16 @@ def held_nights(booking: Booking, today: date) -> tuple[date, date]:
     """The half-open range of nights an active booking holds.
 
     A guest still in house after their departure day holds the room up to and including
-    tonight; on the departure day itself they hold only their booked nights.
+    tonight; on the departure day itself they hold only their booked nights. On the
+    calendar's last day (9999-12-31) tonight has no morning after, so such a guest's stay
+    cannot be written down: INVALID_DATES naming the booking (every view and rule that asks
+    refuses alike, rather than guess which night the guest holds).
     """
     if booking.status is BookingStatus.CHECKED_IN and booking.departure < today:
-        return booking.arrival, today + ONE_NIGHT
+        return booking.arrival, add_days(today, 1, f"Booking {booking.id} in room {booking.room} is past its "
+                                                   f"departure and holds the room through tonight: the morning "
+                                                   f"after {today}",
+                                                  advice="choose an earlier today, or check the guest out")
     return booking.arrival, booking.departure
 
 

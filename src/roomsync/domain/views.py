@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from roomsync.domain.calendar import add_days, nights_within
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.stays import held_nights, holds_night
+
+# The widest tape chart `calendar --days` draws: ten years of nights, a view a person reads.
+CHART_NIGHTS_AT_MOST = 3660
 
 # Readiness of an arriving guest's room, most urgent first (the order of SPEC §7).
 READINESS = ("unknown_room", "checked_in", "occupied", "out_of_service", "dirty", "ready")
@@ -106,10 +110,20 @@ def occupancy(rooms: list[Room], bookings: Iterable[Booking], night: date, today
     return len(held) / len(open_rooms)
 
 
+def chart_dates(start: date, days: int) -> list[date]:
+    """The chart's columns: `days` nights from `start`, clipped at the calendar's last night
+    (a chart from 9999-12-25 shows its 7 nights; asking for more is not an error)."""
+    return [add_days(start, i, "The calendar's column") for i in range(nights_within(start, days))]
+
+
 def chart(rooms: list[Room], bookings: list[Booking], start: date, days: int, today: date) -> Chart:
-    """The tape chart: for each room and night, the booking holding it (first in file order)."""
-    dates = [start + timedelta(days=i) for i in range(days)]
-    end = start + timedelta(days=days)
+    """The tape chart: for each room and night, the booking holding it (first in file order).
+
+    Its columns are `chart_dates(start, days)`: clipped at 9999-12-31, never refused.
+    """
+    dates = chart_dates(start, days)
+    days = len(dates)
+    first_column = start.toordinal()
     row_of = {room.number: index for index, room in enumerate(rooms)}
     nights: list[list[Booking | None]] = [[None] * days for _ in rooms]
     active_held = [[False] * days for _ in rooms]
@@ -118,7 +132,7 @@ def chart(rooms: list[Room], bookings: list[Booking], start: date, days: int, to
         if row is None or booking.status in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW):
             continue
         first, last = held_nights(booking, today)
-        for index in range(max(0, (first - start).days), min(days, (min(last, end) - start).days)):
+        for index in range(max(0, first.toordinal() - first_column), min(days, last.toordinal() - first_column)):
             if holds_night(booking, dates[index], today):
                 if nights[row][index] is None:
                     nights[row][index] = booking

@@ -2,29 +2,25 @@
 
 Each function checks the refusals in the SPEC's order, changes bookings and rooms, and
 re-derives every room it touched with the §2 rule, so booking and room change together in
-the caller's one commit.
+the caller's one commit. No operation commits: the caller owns the unit of work and commits
+it once (or, for a dry run, leaves it without committing, which writes nothing). Every
+stamp an operation writes is its `Clock`'s `now`, read once per command.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from roomsync.domain import rules
+from roomsync.domain.calendar import Clock, stay_departure
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import Report, reconcile
 from roomsync.domain.sample import sample_hotel
 from roomsync.domain.stays import expected_status
-from roomsync.errors import AlreadyExists
+from roomsync.errors import AlreadyExists, Refused
+from roomsync.operations import queries
 from roomsync.storage.base import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """`today` decides the rules (may come from --today); `now` stamps records (wall clock)."""
-
-    today: date
-    now: str
 
 
 @dataclass(slots=True)
@@ -44,7 +40,7 @@ def room_or_refuse(uow: UnitOfWork, number: str) -> Room:
 
 
 def booking_or_refuse(uow: UnitOfWork, booking_id: str) -> Booking:
-    booking = uow.bookings.get(booking_id)
+    booking = queries.booking_named(uow, booking_id)
     if booking is None:
         raise rules.unknown_booking(booking_id)
     return booking
@@ -101,8 +97,13 @@ def new_booking(uow: UnitOfWork, room: str, guest: str, arrival: date, departure
     return booking
 
 
-def book(uow: UnitOfWork, clock: Clock, number: str, guest: str, arrival: date, departure: date) -> BookingChange:
+def book(uow: UnitOfWork, clock: Clock, number: str, guest: str, arrival: date, departure: date | None = None,
+         *, nights: int | None = None) -> BookingChange:
+    """A new reservation; `nights` (instead of `departure`) is counted after the room is
+    known, so an unknown room is named before a stay that runs past the calendar."""
     room = room_or_refuse(uow, number)
+    if departure is None:
+        departure = stay_departure(arrival, nights or 0, f"Room {number}")
     rules.check_stay_dates(arrival, departure, clock.today, f"Room {number}")
     refusal = rules.booking_refusal(room, uow.bookings.active_in(number), arrival, departure, clock.today)
     if refusal:
@@ -129,7 +130,7 @@ def walk_in(uow: UnitOfWork, clock: Clock, number: str, guest: str, nights: int,
     room = room_or_refuse(uow, number)
     bookings = uow.bookings.active_in(number)
     rules.check_room_ready_for_guest(room, bookings, force)
-    arrival, departure = clock.today, clock.today + timedelta(days=nights)
+    arrival, departure = clock.today, stay_departure(clock.today, nights, f"Room {number}")
     rules.check_stay_dates(arrival, departure, clock.today, f"Room {number}")
     other = rules.conflicting_booking((arrival, departure), bookings, clock.today)
     if other is not None:
@@ -162,7 +163,7 @@ def _finish_reservation(uow: UnitOfWork, clock: Clock, booking_id: str, status: 
     booking = booking_or_refuse(uow, booking_id)
     rules.require_status(booking, {BookingStatus.RESERVED}, action)
     if status is BookingStatus.NO_SHOW and booking.arrival > clock.today:
-        raise rules.Refused("INVALID_TRANSITION",
+        raise Refused("INVALID_TRANSITION",
                             f"Booking {booking.id} arrives on {booking.arrival}; it cannot be a no-show before then.")
     booking.status = status
     return settle(uow, booking, clock)
@@ -179,7 +180,7 @@ def no_show(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:
 def delete(uow: UnitOfWork, clock: Clock, booking_id: str) -> BookingChange:
     booking = booking_or_refuse(uow, booking_id)
     if booking.status is BookingStatus.CHECKED_IN:
-        raise rules.Refused("INVALID_TRANSITION",
+        raise Refused("INVALID_TRANSITION",
                             f"Booking {booking.id} is checked in; check the guest out before deleting it.")
     uow.bookings.remove(booking)
     room = uow.rooms.get(booking.room)
@@ -196,13 +197,19 @@ def housekeeping(uow: UnitOfWork, clock: Clock, number: str, status: RoomStatus,
 
 
 def run_reconcile(uow: UnitOfWork, clock: Clock, *, fix: bool) -> Report:
+    """Judge every room; with `fix`, make reconcile's fixes in the unit of work (`applied`)."""
     rooms = uow.rooms.all()
     report = reconcile(rooms, uow.bookings.active(), clock.today)
     if fix:
-        by_number = {room.number: room for room in rooms}
-        for change in report.fixes:
-            room = by_number[change.room]
-            room.status = change.after
-            uow.rooms.save(room, change.reason)
+        make_fixes(uow, rooms, report)
         report.applied = True
     return report
+
+
+def make_fixes(uow: UnitOfWork, rooms: list[Room], report: Report) -> None:
+    """Set each room reconcile found drifting to the status §2 derives, with its reason."""
+    by_number = {room.number: room for room in rooms}
+    for change in report.fixes:
+        room = by_number[change.room]
+        room.status = change.after
+        uow.rooms.save(room, change.reason)

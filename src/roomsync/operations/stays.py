@@ -6,17 +6,25 @@ booking and rooms change together and every touched room is re-derived.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from roomsync.domain import rules
+from roomsync.domain.calendar import Clock, add_days, stay_departure
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
-from roomsync.domain.reconcile import Report, active_by_room
-from roomsync.domain.stays import ONE_NIGHT, held_nights
+from roomsync.domain.reconcile import Report, active_by_room, reconcile
+from roomsync.domain.stays import held_nights
 from roomsync.domain.views import occupancy
 from roomsync.errors import Refused
 from roomsync.operations.desk import (
-    BookingChange, Clock, booking_or_refuse, new_booking, rederive, room_or_refuse, run_reconcile, save_booking,
-    set_by_hand, settle,
+    BookingChange,
+    booking_or_refuse,
+    make_fixes,
+    new_booking,
+    rederive,
+    room_or_refuse,
+    save_booking,
+    set_by_hand,
+    settle,
 )
 from roomsync.storage.base import UnitOfWork
 
@@ -39,7 +47,10 @@ def bookable_rooms(uow: UnitOfWork, today: date, arrival: date, departure: date,
 
 
 def book_by_type(uow: UnitOfWork, clock: Clock, room_type: str, guest: str, arrival: date,
-                 departure: date) -> BookingChange:
+                 departure: date | None = None, *, nights: int | None = None) -> BookingChange:
+    """`book --type`: the first room `availability` lists; `nights` as for `book`."""
+    if departure is None:
+        departure = stay_departure(arrival, nights or 0, f"A {room_type} room")
     free = bookable_rooms(uow, clock.today, arrival, departure, room_type, f"A {room_type} room")
     if not free:
         raise Refused("NO_ROOM_AVAILABLE",
@@ -91,7 +102,7 @@ def amend(uow: UnitOfWork, clock: Clock, booking_id: str, *, arrival: date | Non
     booking = booking_or_refuse(uow, booking_id)
     new_arrival = arrival if arrival is not None else booking.arrival
     if nights is not None:
-        departure = new_arrival + timedelta(days=nights)
+        departure = stay_departure(new_arrival, nights, f"Booking {booking.id}")
     new_departure = departure if departure is not None else booking.departure
     dates_change = (new_arrival, new_departure) != (booking.arrival, booking.departure)
     if dates_change and booking.status in FINISHED:
@@ -165,32 +176,35 @@ class NightAudit:
     def clean(self) -> bool:
         return self.reconcile.clean and (self.reconcile.applied or not self.no_shows)
 
-    def as_json(self) -> dict:
-        return {"date": self.closed_day.isoformat(), "no_shows": self.no_shows, "reconcile": self.reconcile.as_json(),
-                "overstays": self.overstays, "arrivals": self.arrivals, "departures": self.departures,
-                "in_house": self.in_house, "occupancy": self.occupancy}
 
+def night_audit(uow: UnitOfWork, clock: Clock) -> NightAudit:
+    """Close the day before today: late reservations become no-shows, statuses are fixed.
 
-def night_audit(uow: UnitOfWork, clock: Clock, *, apply: bool) -> NightAudit:
-    """Close the day before today: late reservations become no-shows, statuses are fixed."""
+    Everything is decided before anything changes, so a refusal (a closed day before
+    0001-01-01, a guest past departure on 9999-12-31) leaves the unit of work untouched.
+    The changes are made in the unit of work and returned whatever the caller does next:
+    it commits them and sets `reconcile.applied`, or (a dry run) leaves without commit.
+    """
     today = clock.today
-    no_shows = []
-    for booking in uow.bookings.active():
-        if booking.status is BookingStatus.RESERVED and booking.arrival < today:
-            booking.status = BookingStatus.NO_SHOW
-            save_booking(uow, booking, clock)
-            no_shows.append(booking.id)
-    report = run_reconcile(uow, clock, fix=True)
-    report.applied = apply
-    bookings = uow.bookings.active()
-    in_house = [b for b in bookings if b.status is BookingStatus.CHECKED_IN]
+    closed_day = add_days(today, -1, f"The night audit of {today} closes the day before it, which")
+    rooms = uow.rooms.all()
+    active = uow.bookings.active()
+    late = [b for b in active if b.status is BookingStatus.RESERVED and b.arrival < today]
+    staying = [b for b in active if not (b.status is BookingStatus.RESERVED and b.arrival < today)]
+    report = reconcile(rooms, staying, today)
+    tonight = occupancy(rooms, staying, today, today)
+    for booking in late:
+        booking.status = BookingStatus.NO_SHOW
+        save_booking(uow, booking, clock)
+    make_fixes(uow, rooms, report)
+    in_house = [b for b in staying if b.status is BookingStatus.CHECKED_IN]
     return NightAudit(
-        closed_day=today - ONE_NIGHT,
-        no_shows=no_shows,
+        closed_day=closed_day,
+        no_shows=[b.id for b in late],
         reconcile=report,
         overstays=[b.id for b in in_house if b.departure < today],
-        arrivals=sum(1 for b in bookings if b.status is BookingStatus.RESERVED and b.arrival == today),
+        arrivals=sum(1 for b in staying if b.status is BookingStatus.RESERVED and b.arrival == today),
         departures=sum(1 for b in in_house if b.departure == today),
         in_house=len(in_house),
-        occupancy=occupancy(uow.rooms.all(), bookings, today, today),
+        occupancy=tonight,
     )

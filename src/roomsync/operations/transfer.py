@@ -1,11 +1,14 @@
 """Moving a hotel between stores (SPEC §8): `import` from a data directory into a
 PostgreSQL property, `export` back. Both go through the stores' own units of work, so the
-JSON side recovers and validates as every command does, and each side commits once.
+JSON side recovers and validates as every command does. Neither commits: the caller
+commits the target's unit of work once (the source is only read).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
+from typing import Any
 
 from roomsync.domain.model import Booking, Room
 from roomsync.domain.stays import ranges_overlap
@@ -29,23 +32,23 @@ def check_storable(rooms: list[Room], bookings: list[Booking]) -> None:
                           f"{booking.arrival}; the database cannot hold an active stay without nights: fix it "
                           f"first ('roomsync validate' lists it).")
         stays[booking.room].append(booking)
-    for room, own in stays.items():
+    for number, own in stays.items():
         own.sort(key=lambda b: b.arrival)
-        for earlier, later in zip(own, own[1:]):
+        for earlier, later in pairwise(own):
             if ranges_overlap((earlier.arrival, earlier.departure), (later.arrival, later.departure)):
                 raise Refused("DOUBLE_BOOKING",
-                              f"bookings.json: bookings {earlier.id} and {later.id} overlap in room {room}; the "
+                              f"bookings.json: bookings {earlier.id} and {later.id} overlap in room {number}; the "
                               f"database cannot hold a double booking: fix it first ('roomsync validate' lists it).")
 
 
-def _no_nul(name: str, position: int, label: str, record: dict) -> None:
+def _no_nul(name: str, position: int, label: str, record: dict[str, Any]) -> None:
     for key, value in record.items():
         if "\x00" in key or (isinstance(value, str) and "\x00" in value):
             raise DataInvalid(f"{name}: record {position} ({label}): {key.replace(chr(0), '?')}: contains a NUL "
                               f"character, which PostgreSQL text cannot hold; remove it first")
 
 
-def import_hotel(source: UnitOfWork, target: UnitOfWork, *, replace: bool, command: list[str]) -> tuple[int, int]:
+def import_hotel(source: UnitOfWork, target: UnitOfWork, *, replace: bool) -> tuple[int, int]:
     rooms, bookings = source.rooms.all(), source.bookings.all()
     check_storable(rooms, bookings)
     if not replace and (target.rooms.all() or target.bookings.all()):
@@ -53,15 +56,13 @@ def import_hotel(source: UnitOfWork, target: UnitOfWork, *, replace: bool, comma
                             f"(its audit trail is kept).")
     target.replace_all(rooms, bookings)
     target.adopt_history(source.history(), source.id_mark())
-    target.commit(command)
     return len(rooms), len(bookings)
 
 
-def export_hotel(source: UnitOfWork, target: UnitOfWork, *, force: bool, command: list[str]) -> tuple[int, int]:
+def export_hotel(source: UnitOfWork, target: UnitOfWork, *, force: bool) -> tuple[int, int]:
     if target.exists() and not force:
         raise AlreadyExists(f"{target.location} already holds a hotel; pass --force to replace it.")
     rooms, bookings = source.rooms.all(), source.bookings.all()
     target.replace_all(rooms, bookings)
     target.adopt_history(source.history(), source.id_mark())
-    target.commit(command)
     return len(rooms), len(bookings)

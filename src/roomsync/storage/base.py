@@ -1,30 +1,85 @@
-"""The unit-of-work interface every store implements, and the terms it uses.
+"""The store contract: what every store promises, identically, and the code that keeps it.
 
-Terms:
-- A **store** holds one hotel's rooms and bookings: the JSON store a data directory
-  (`json_store.py`), the PostgreSQL store one property of a database.
-- A **unit of work** is one command's view of the store. Entering it takes the store's
-  write lock and completes or rolls back an interrupted commit (SPEC §6), so read-only
-  commands see a consistent hotel too. Leaving it without `commit()` writes nothing.
-- **Repositories** (`uow.rooms`, `uow.bookings`) hand out domain objects in file order.
-  Operations change those objects, then `save()` / `add()` / `remove()` them; the unit of
-  work remembers what changed.
-- `commit(command)` writes every changed record and one audit entry, all or nothing, and
-  returns the entry (empty changes: nothing is written and `None` is returned).
+Terms
+- A **store** holds one hotel's rooms, bookings and audit trail: the JSON store a data
+  directory (`json_store.py`), the PostgreSQL store one property of a database
+  (`postgres.py`), the tests' fake a few lists in memory (`tests/fakes.py`).
+- A **unit of work** is one command's view of a store, opened with `with`. Entering it takes
+  the store's lock (the JSON store also completes or rolls back an interrupted commit), so
+  every command sees one consistent hotel. Leaving it without `commit()` writes nothing.
+  Its constructor takes `create` (`init`/`import`/`export` only: a missing hotel reads as
+  empty instead of being invalid data) and `read_only`.
+- A **read-only unit of work** (`read_only=True`, for views, dry runs and the source of a
+  move) never writes a byte. Calling `commit()` on it with changes is a bug in the caller,
+  not a user's mistake: it raises `CommitNotAllowed` and writes nothing.
+- **Repositories** (`uow.rooms`, `uow.bookings`) hand out domain objects in file order (the
+  order of the data files; PostgreSQL keeps it in a `pos` column). An operation changes an
+  object, then `save()`s it (`add()`/`remove()` for a new or deleted one): the repository
+  remembers which rooms were saved with which reason, added or removed, and which bookings
+  were added, changed or removed (`saved`, `added`, `changed`, `removed`, kept here once for
+  every store). Every
+  later read in the same unit of work sees the change; nothing is written yet.
+- A **commit** writes every remembered change and one audit entry, all or nothing, and ends
+  the unit of work's changes: a second `commit()` returns None when nothing changed since,
+  and raises `CommitNotAllowed` when something did (one command, one commit).
+- An **audit entry** (built in `audit.py`) records one commit: time, user, command line,
+  each change (field old → new, the reason of a room's status change), the id mark and a
+  unique commit id. History is the store's entries, oldest first.
+- The **id mark** is the highest booking number the store has issued or held (`B-000042` →
+  42). It never decreases: `next_id()` gives a number above it that no booking holds, so an
+  id is never issued twice, not after its booking was deleted, not after a clerk added a
+  higher one by hand (that one counts once the store has seen it, and stays counted when
+  roomsync later removes it).
+
+What each method promises, on every store
+- `rooms.get/all`, `bookings.get/all/for_room/active/active_in/touching`: the objects as the
+  unit of work holds them (changes included), in file order; a booking added in this unit of
+  work comes after every stored one, a removed one is gone.
+- `exists()`: whether the hotel has been created (by `init` or `import`), whatever `create`
+  was.
+- `replace_all(rooms, bookings)`: from now on the unit of work holds exactly these; the
+  commit replaces the stored hotel and its entry gives the counts replaced. The audit trail
+  stays, the id mark is kept (and raised to the new bookings' numbers).
+- `adopt_history(entries, id_mark)`: `import`/`export` carry the source's audit trail, which
+  is written before this commit's entry only when the store's trail is empty (so importing
+  the same pair twice leaves one copy); the id mark is raised to at least `id_mark`. Both
+  travel with the commit of a `replace_all`; alone they write nothing.
+- `id_mark()`: the id mark as the next commit would record it.
+- `commit(command, at=None)`: returns the entry written, or None (and writes nothing, no
+  audit entry) when nothing changed. `at` is the command's clock — the same `now` that
+  stamped the records — and defaults to the wall clock. It raises `WriteFailed` when the
+  store could not write (nothing changed), and `Refused` only from a store's own second line
+  of defence: PostgreSQL's constraints refuse overlapping active stays of one room
+  (`DOUBLE_BOOKING`) and active stays without nights (`INVALID_DATES`). The JSON store and
+  the fake have no such line: they store what they are given, and `validate` reports it.
+  The operations' rules in front of every store are the first line, so a refusal from the
+  store means a hand edit or a race the rules could not see.
+- `history()`: every audit entry, oldest first.
+- `location`: where the hotel lives, for messages (a directory, or a URL without password).
 
 Operations and the CLI see only this interface: they never touch files, JSON or SQL.
 """
 
 from __future__ import annotations
 
-import getpass
 import re
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from roomsync.domain.model import Booking, Room
+from roomsync.storage.audit import (
+    Entry,
+    audit_entry,
+    hotel_changes,
+    replaced_hotel,
+    utc_now,
+)
+
+__all__ = ["BOOKING_ID", "Bookings", "CommitNotAllowed", "Rooms", "UnitOfWork", "booking_number",
+           "format_booking_id", "utc_now"]  # utc_now: still imported from here by callers
 
 BOOKING_ID = re.compile(r"B-(\d+)")
 
@@ -39,53 +94,64 @@ def format_booking_id(number: int) -> str:
     return f"B-{number:06d}"
 
 
-def utc_now() -> str:
-    """Wall-clock time for stamps and the audit (never `--today`)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def record_changes(kind: str, key: str, before: dict[str, Any] | None, after: dict[str, Any] | None,
-                   reason: str | None = None) -> list[dict[str, Any]]:
-    """The audit's field-by-field description of one record's change."""
-    if before is None or after is None:
-        return [{kind: key, "field": None, "old": before, "new": after}]
-    changes = []
-    for field in list(before) + [k for k in after if k not in before]:
-        old, new = before.get(field), after.get(field)
-        if old != new or type(old) is not type(new):
-            change = {kind: key, "field": field, "old": old, "new": new}
-            if reason and field == "status":
-                change["reason"] = reason
-            changes.append(change)
-    return changes
-
-
-def replaced_hotel(old_rooms: int, old_bookings: int, rooms: int, bookings: int) -> list[dict[str, Any]]:
-    """The audit's change for `init --force`/`import`: counts, not every record of a large hotel."""
-    return [{"hotel": "replaced", "field": None, "old": {"rooms": old_rooms, "bookings": old_bookings},
-             "new": {"rooms": rooms, "bookings": bookings}}]
+class CommitNotAllowed(RuntimeError):
+    """A commit with changes on a read-only or already committed unit of work: a bug in the
+    caller (no exit code of its own), raised before anything is written."""
 
 
 class Rooms(ABC):
+    """The hotel's rooms; `save`, `add` and `remove` are remembered until the commit."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, tuple[Room, str | None]] = {}
+        self.added: dict[str, Room] = {}
+        self.removed: dict[str, Room] = {}
+
     @abstractmethod
     def get(self, number: str) -> Room | None: ...
 
     @abstractmethod
     def all(self) -> list[Room]: ...
 
-    @abstractmethod
     def save(self, room: Room, reason: str | None = None) -> None:
-        """Mark a room changed; `reason` explains a status change in the audit."""
+        """Mark a room changed; `reason` explains a status change in the audit (a later save
+        without a reason keeps the earlier one)."""
+        earlier = self.saved.get(room.number)
+        self.saved[room.number] = (room, reason or (earlier[1] if earlier else None))
+
+    @abstractmethod
+    def _place(self, room: Room) -> None:
+        """Hold a new room after every other (the store's own list and index)."""
+
+    @abstractmethod
+    def _drop(self, room: Room) -> None:
+        """Stop holding a room."""
+
+    def add(self, room: Room) -> None:
+        """`room add`: a new room, last in file order (the caller checked its number is free)."""
+        self.added[room.number] = room
+        self._place(room)
+
+    def remove(self, room: Room) -> None:
+        """`room remove`: the room is gone; finished bookings keep its number as history."""
+        self._drop(room)
+        if self.added.pop(room.number, None) is None:
+            self.removed[room.number] = room
+        self.saved.pop(room.number, None)
+
+    def forget_changes(self) -> None:
+        self.saved, self.added, self.removed = {}, {}, {}
 
 
 class Bookings(ABC):
+    """The hotel's bookings, history included; tracks what the commit must write."""
+
+    def __init__(self, id_mark: int = 0) -> None:
+        self.id_mark = id_mark
+        self.added: dict[str, Booking] = {}
+        self.changed: dict[str, Booking] = {}
+        self.removed: dict[str, Booking] = {}
+
     @abstractmethod
     def get(self, booking_id: str) -> Booking | None: ...
 
@@ -109,22 +175,64 @@ class Bookings(ABC):
         """Active bookings, and any other whose stay meets the days first..last (inclusive)."""
 
     @abstractmethod
-    def add(self, booking: Booking) -> None: ...
+    def highest_held(self) -> int:
+        """The highest booking number among the bookings the store holds (hand-added ones too)."""
 
     @abstractmethod
-    def save(self, booking: Booking) -> None: ...
+    def _next_free(self, mark: int) -> int:
+        """A booking number above `mark` that no booking holds."""
 
     @abstractmethod
-    def remove(self, booking: Booking) -> None: ...
+    def _place(self, booking: Booking) -> None:
+        """Hold a new booking after every other (the store's own lists and indexes)."""
 
     @abstractmethod
+    def _update(self, booking: Booking) -> None:
+        """A held booking changed (its room or status may differ): keep lists and indexes true."""
+
+    @abstractmethod
+    def _drop(self, booking: Booking) -> None:
+        """Stop holding a booking."""
+
+    def add(self, booking: Booking) -> None:
+        """A new booking, with an id from `next_id()`; it comes after every stored one."""
+        self.added[booking.id] = booking
+        self.id_mark = max(self.id_mark, booking_number(booking.id))
+        self._place(booking)
+
+    def save(self, booking: Booking) -> None:
+        if booking.id not in self.added:
+            self.changed[booking.id] = booking
+        self._update(booking)
+
+    def remove(self, booking: Booking) -> None:
+        """Delete a booking; its number stays counted in the id mark."""
+        self._drop(booking)
+        if self.added.pop(booking.id, None) is None:
+            self.removed[booking.id] = booking
+        self.changed.pop(booking.id, None)
+        self.id_mark = max(self.id_mark, booking_number(booking.id))
+
     def next_id(self) -> str:
-        """A new id, higher than any ever issued by this store (deleted bookings included)."""
+        """A new id, above the id mark and held by no booking; it raises the mark."""
+        self.id_mark = self._next_free(self.id_mark)
+        return format_booking_id(self.id_mark)
+
+    def forget_changes(self) -> None:
+        self.added, self.changed, self.removed = {}, {}, {}
 
 
 class UnitOfWork(ABC):
+    """One command's view of a store; see the contract at the top of this module."""
+
     rooms: Rooms
     bookings: Bookings
+
+    def __init__(self, *, read_only: bool = False) -> None:
+        self.read_only = read_only
+        self._replaced: tuple[int, int] | None = None  # counts of the hotel `replace_all` replaced
+        self._adopted: list[Entry] = []
+        self._committed = False
 
     @abstractmethod
     def __enter__(self) -> UnitOfWork: ...
@@ -132,32 +240,81 @@ class UnitOfWork(ABC):
     @abstractmethod
     def __exit__(self, *exc_info: object) -> None: ...
 
-    @abstractmethod
-    def exists(self) -> bool:
-        """Whether the hotel has been created (`init`)."""
-
-    @abstractmethod
-    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        """`init`/`import`: the hotel becomes exactly these rooms and bookings at the next commit."""
-
-    @abstractmethod
-    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
-        """`import`/`export`: carry another store's audit trail (where this one has none)
-        and raise the booking-id mark to at least `id_mark`, at the next commit."""
-
-    @abstractmethod
-    def id_mark(self) -> int:
-        """The highest booking number this store has issued or holds."""
-
-    @abstractmethod
-    def commit(self, command: list[str]) -> dict[str, Any] | None:
-        """Write all changes and one audit entry, all or nothing; return the entry."""
-
-    @abstractmethod
-    def history(self) -> list[dict[str, Any]]:
-        """Audit entries, oldest first."""
-
     @property
     @abstractmethod
     def location(self) -> str:
         """Where the hotel lives, for messages (a directory, or a URL without password)."""
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether the hotel has been created (`init`, `import`), whatever `create` was."""
+
+    @abstractmethod
+    def history(self) -> list[Entry]:
+        """Audit entries, oldest first."""
+
+    @abstractmethod
+    def _stored_counts(self) -> tuple[int, int]:
+        """How many rooms and bookings the store holds now (before this commit)."""
+
+    @abstractmethod
+    def _hold_only(self, rooms: list[Room], bookings: list[Booking]) -> None:
+        """Fresh repositories holding exactly these rooms and bookings, for `replace_all`."""
+
+    @abstractmethod
+    def _trail_is_empty(self) -> bool:
+        """Whether the store has no audit entry yet."""
+
+    @abstractmethod
+    def _write(self, entry: Entry) -> None:
+        """Write every remembered change, the adopted history and `entry`, all or nothing."""
+
+    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
+        """`init`/`import`/`export`: the hotel becomes exactly these rooms and bookings."""
+        rooms, bookings = list(rooms), list(bookings)
+        if self._replaced is None:
+            self._replaced = self._stored_counts()
+        mark = self.bookings.id_mark
+        self._hold_only(rooms, bookings)
+        self.bookings.id_mark = max(mark, *(booking_number(b.id) for b in bookings), 0)
+
+    def adopt_history(self, entries: list[Entry], id_mark: int) -> None:
+        """Carry another store's audit trail (only into an empty one) and its id mark."""
+        if self._trail_is_empty():
+            self._adopted = list(entries)
+        self.bookings.id_mark = max(self.bookings.id_mark, id_mark)
+
+    def id_mark(self) -> int:
+        """The highest booking number this store has issued or holds."""
+        return max(self.bookings.id_mark, self.bookings.highest_held())
+
+    def _changes(self) -> list[dict[str, Any]]:
+        """The audit's changes of everything remembered since the unit of work began."""
+        if self._replaced is not None:
+            return replaced_hotel(*self._replaced, len(self.rooms.all()), len(self.bookings.all()))
+        return hotel_changes(self.rooms, self.bookings.removed.values(),
+                             self.bookings.changed.values(), self.bookings.added.values())
+
+    def commit(self, command: list[str], at: str | None = None) -> Entry | None:
+        """Write all changes and one audit entry stamped `at` (default: the wall clock), all
+        or nothing; return the entry, or None when nothing changed."""
+        changes = self._changes()
+        if not changes:
+            return None
+        if self.read_only:
+            raise CommitNotAllowed(f"{self.location}: a read-only unit of work cannot commit changes")
+        if self._committed:
+            raise CommitNotAllowed(f"{self.location}: this unit of work has already committed; "
+                                   f"open a new one for the next command")
+        entry = audit_entry(command, changes, self.bookings.id_mark, uuid.uuid4().hex, at)
+        self._write(entry)
+        self._committed = True
+        if self._replaced is None:  # what is stored now is what a later change is measured from
+            for room in [*(r for r, _ in self.rooms.saved.values()), *self.rooms.added.values()]:
+                room.record = room.as_record()
+            for booking in [*self.bookings.changed.values(), *self.bookings.added.values()]:
+                booking.record, booking.extra = booking.as_record(), None
+        self._replaced, self._adopted = None, []
+        self.rooms.forget_changes()
+        self.bookings.forget_changes()
+        return entry

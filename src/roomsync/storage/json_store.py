@@ -12,7 +12,8 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,8 @@ from typing import Any
 from roomsync.domain.model import ACTIVE, Booking, Room
 from roomsync.errors import ConcurrentEdit, DataInvalid, WriteFailed
 from roomsync.storage import atomic, files
-from roomsync.storage.base import (
-    Bookings, Rooms, UnitOfWork, booking_number, current_user, format_booking_id, record_changes, replaced_hotel,
-    utc_now,
-)
+from roomsync.storage.audit import Entry, current_user
+from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number, format_booking_id
 from roomsync.storage.lock import HotelLock
 from roomsync.storage.records import dump_records, parse_bookings, parse_rooms
 
@@ -36,9 +35,9 @@ AUDIT_ADVICE = "move it aside (roomsync starts a new audit trail)"
 
 class JsonRooms(Rooms):
     def __init__(self, rooms: list[Room]) -> None:
+        super().__init__()
         self.list = rooms
         self._by_number = {room.number: room for room in rooms}
-        self.changed: dict[int, tuple[Room, str | None]] = {}
 
     def get(self, number: str) -> Room | None:
         return self._by_number.get(number)
@@ -46,23 +45,25 @@ class JsonRooms(Rooms):
     def all(self) -> list[Room]:
         return self.list
 
-    def save(self, room: Room, reason: str | None = None) -> None:
-        self.changed[id(room)] = (room, reason)
+    def _place(self, room: Room) -> None:
+        self.list.append(room)
+        self._by_number[room.number] = room
+
+    def _drop(self, room: Room) -> None:
+        self.list.remove(room)
+        del self._by_number[room.number]
 
 
 class JsonBookings(Bookings):
     """The bookings as loaded; the indexes by id and by room are built on first use only."""
 
     def __init__(self, bookings: list[Booking], id_mark: int) -> None:
+        super().__init__(id_mark)
         self.list = bookings
         self._by_id: dict[str, Booking] | None = None
         self._by_room: dict[str, list[Booking]] | None = None
         self._active_by_room: dict[str, list[Booking]] | None = None
-        self.id_mark = id_mark
         self._highest: int | None = None
-        self.added: list[Booking] = []
-        self.changed: dict[int, Booking] = {}
-        self.removed: list[Booking] = []
 
     def _ids(self) -> dict[str, Booking]:
         if self._by_id is None:
@@ -103,17 +104,26 @@ class JsonBookings(Bookings):
     def touching(self, first: date, last: date) -> list[Booking]:
         return [b for b in self.list if b.is_active or (b.arrival <= last and b.departure >= first)]
 
-    def add(self, booking: Booking) -> None:
+    def highest_held(self) -> int:
+        """One scan of the file's ids on first use (a hand-added booking may hold any number)."""
+        if self._highest is None:
+            self._highest = max((booking_number(b.id) for b in self.list), default=0)
+        return self._highest
+
+    def _next_free(self, mark: int) -> int:
+        return max(mark, self.highest_held()) + 1
+
+    def _place(self, booking: Booking) -> None:
         self.list.append(booking)
-        self.added.append(booking)
+        if self._highest is not None:
+            self._highest = max(self._highest, booking_number(booking.id))
         if self._by_id is not None:
             self._by_id[booking.id] = booking
         for index in (self._by_room, self._active_by_room):
             if index is not None:
                 index.setdefault(booking.room, []).append(booking)
 
-    def save(self, booking: Booking) -> None:
-        self.changed[id(booking)] = booking
+    def _update(self, booking: Booking) -> None:
         for index in (self._by_room, self._active_by_room):
             if index is None:
                 continue
@@ -123,28 +133,13 @@ class JsonBookings(Bookings):
                 order = {id(b): i for i, b in enumerate(self.list)}
                 own.sort(key=lambda b: order.get(id(b), len(order)))
 
-    def remove(self, booking: Booking) -> None:
+    def _drop(self, booking: Booking) -> None:
         self.list.remove(booking)
         if self._by_id is not None:
             del self._by_id[booking.id]
         for index in (self._by_room, self._active_by_room):
             if index is not None and booking in index.get(booking.room, []):
                 index[booking.room].remove(booking)
-        if booking in self.added:
-            self.added.remove(booking)
-        else:
-            self.removed.append(booking)
-        self.changed.pop(id(booking), None)
-
-    def highest_id(self) -> int:
-        """The mark, or a higher number found in the file (a hand-added booking)."""
-        if self._highest is None:
-            self._highest = max((booking_number(b.id) for b in self.list), default=0)
-        return max(self.id_mark, self._highest)
-
-    def next_id(self) -> str:
-        self.id_mark = self.highest_id() + 1
-        return format_booking_id(self.id_mark)
 
 
 class JsonUnitOfWork(UnitOfWork):
@@ -153,21 +148,23 @@ class JsonUnitOfWork(UnitOfWork):
     `read_only` units take the lock shared (readers run side by side) and never commit.
     `command` names the holder in the lock file for others who wait; `on_wait(holder)` is
     called once after about a second of waiting, so a terminal can say who holds the lock.
-    After a commit of `replace_all`, `kept` names the copies kept of the replaced pair.
+    After a commit of `replace_all`, `kept` names the copies kept of the replaced pair (the
+    audit entry's `replaced`).
     """
+
+    rooms: JsonRooms
+    bookings: JsonBookings
 
     def __init__(self, data_dir: Path | str, lock_timeout: float = 10.0, *, create: bool = False,
                  read_only: bool = False, command: Sequence[str] = (),
                  on_wait: Callable[[str], None] | None = None) -> None:
+        super().__init__(read_only=read_only)
         self.data_dir = Path(data_dir)
         self.lock_timeout = lock_timeout
         self.create = create
-        self.read_only = read_only
         self.command = command
         self.on_wait = on_wait
         self._lock: HotelLock | None = None
-        self._adopted: list[dict[str, Any]] = []
-        self._replaced: tuple[int, int] | None = None  # counts of the hotel `replace_all` replaced
         self._exists = False
         self._seen: dict[Path, files.Identity | None] = {}  # each data file as read (None: missing)
         self.kept: list[str] = []
@@ -283,62 +280,37 @@ class JsonUnitOfWork(UnitOfWork):
     def exists(self) -> bool:
         return self._exists
 
-    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        self._replaced = (len(self.rooms.list), len(self.bookings.list))
-        self.rooms = JsonRooms(list(rooms))
-        self.bookings = JsonBookings(list(bookings), self.bookings.id_mark)
+    def _stored_counts(self) -> tuple[int, int]:
+        return len(self.rooms.list), len(self.bookings.list)
 
-    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
-        if not self.audit_path.exists() or self.audit_path.stat().st_size == 0:
-            self._adopted = entries
-        self.bookings.id_mark = max(self.bookings.id_mark, id_mark)
+    def _hold_only(self, rooms: list[Room], bookings: list[Booking]) -> None:
+        self.rooms = JsonRooms(rooms)
+        self.bookings = JsonBookings(bookings, self.bookings.id_mark)
 
-    def id_mark(self) -> int:
-        return self.bookings.highest_id()
+    def _trail_is_empty(self) -> bool:
+        return not self.audit_path.exists() or self.audit_path.stat().st_size == 0
 
-    def _changes(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Audit changes of the rooms and of the bookings since the unit of work began."""
-        if self._replaced is not None:
-            return replaced_hotel(*self._replaced, len(self.rooms.list), len(self.bookings.list)), []
-        rooms = [c for room, reason in self.rooms.changed.values()
-                 for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
-        bookings = [c for b in self.bookings.removed for c in record_changes("booking", b.id, b.record, None)]
-        bookings += [c for b in self.bookings.changed.values() if b.record is not None
-                     for c in record_changes("booking", b.id, b.record, b.as_record())]
-        bookings += [c for b in self.bookings.added for c in record_changes("booking", b.id, None, b.as_record())]
-        return rooms, bookings
-
-    def commit(self, command: list[str]) -> dict[str, Any] | None:
-        room_changes, booking_changes = self._changes()
+    def _write(self, entry: Entry) -> None:
+        """Rewrite only the files whose records changed (both for a replaced hotel, whose old
+        pair is kept as `*.replaced-STAMP`), then append the adopted trail and the entry,
+        through `atomic.commit`'s one commit point; refuse (CONCURRENT_EDIT) when a data file
+        was changed by someone else since this unit of work read it."""
         replaced = self._replaced is not None
-        if not room_changes and not booking_changes and not replaced:
-            return None
-        commit_id = atomic.new_commit_id()
-        entry = {"at": utc_now(), "user": current_user(), "command": command,
-                 "changes": room_changes + booking_changes,
-                 "booking_id_mark": self.bookings.id_mark, "commit": commit_id}
-        files = []
-        if room_changes or replaced:
-            records = _records(self.rooms.list, self.rooms.changed, rebuild=replaced)
-            files.append(atomic.Change(self.rooms_path, dump_records(records)))
-        if booking_changes or replaced:
-            records = _records(self.bookings.list, self.bookings.changed, rebuild=replaced)
-            files.append(atomic.Change(self.bookings_path, dump_records(records)))
+        rooms_changed = replaced or any("room" in change for change in entry["changes"])
+        bookings_changed = replaced or any("booking" in change for change in entry["changes"])
+        changes = []
+        if rooms_changed:
+            touched_rooms = self.rooms.saved.keys() | self.rooms.added.keys()
+            records = _records(self.rooms.list, "number", touched_rooms, rebuild=replaced)
+            changes.append(atomic.Change(self.rooms_path, dump_records(records)))
+        if bookings_changed:
+            touched = self.bookings.changed.keys() | self.bookings.added.keys()
+            records = _records(self.bookings.list, "id", touched, rebuild=replaced)
+            changes.append(atomic.Change(self.bookings_path, dump_records(records)))
         keep = self._keep(entry)
-        lines = [json.dumps(e, ensure_ascii=False) for e in self._adopted]
-        lines.append(json.dumps(entry, ensure_ascii=False))
-        self._write(files, "\n".join(lines), commit_id, keep)
-        self._adopted = []
-        self._replaced = None
-        return entry
-
-    def _write(self, changes: list[atomic.Change], audit_line: str, commit_id: str, keep: list[atomic.Keep]) -> None:
-        """Commit through the atomic protocol, with the kept copies; refuse (CONCURRENT_EDIT)
-        when a data file was changed by someone else since this unit of work read it."""
-        if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot commit")
+        lines = [json.dumps(e, ensure_ascii=False) for e in [*self._adopted, entry]]
         paths = [change.path for change in changes]
-        atomic.commit(self.data_dir, changes, self.audit_path, audit_line, commit_id, keep=keep,
+        atomic.commit(self.data_dir, changes, self.audit_path, "\n".join(lines), entry["commit"], keep=keep,
                       check=lambda: self._check_unchanged(paths))
         self.kept = [k.path.name for k in keep]
         for change in changes:
@@ -352,15 +324,15 @@ class JsonUnitOfWork(UnitOfWork):
                     f"{path}: {state} by another program (an editor?) while this command ran; nothing "
                     f"was written: run the command again")
 
-    def _keep(self, entry: dict[str, Any]) -> list[atomic.Keep]:
+    def _keep(self, entry: Entry) -> list[atomic.Keep]:
         """For `replace_all`: copies of the replaced data files, kept as `NAME.replaced-STAMP`
         (STAMP the commit's UTC time, YYYYMMDDTHHMMSSZ; `-2`, `-3`... within one second) and
-        named in the audit entry's `kept`, so `init --force` never loses a hotel."""
+        named in the audit entry's `replaced`, so `init --force` never loses a hotel."""
         if self._replaced is None:
             return []
         keep = atomic.kept_copies([self.rooms_path, self.bookings_path], str(entry["at"]))
         if keep:
-            entry["kept"] = [k.path.name for k in keep]
+            entry["replaced"] = [k.path.name for k in keep]
         return keep
 
     def history(self) -> list[dict[str, Any]]:
@@ -395,9 +367,11 @@ class JsonUnitOfWork(UnitOfWork):
         return mark if isinstance(mark, int) else 0
 
 
-def _records(objects: list[Any], changed: dict[int, Any], rebuild: bool) -> list[dict[str, Any]]:
-    """Records to write: as read where untouched and already canonical, else rebuilt."""
+def _records(objects: list[Room] | list[Booking], key: str, touched: AbstractSet[str],
+             rebuild: bool) -> list[dict[str, Any]]:
+    """Records to write: as read where untouched (`key` names them), else rebuilt."""
     if rebuild:
         return [obj.as_record() for obj in objects]
-    return [obj.record if obj.record is not None and id(obj) not in changed else obj.as_record() for obj in objects]
+    return [obj.record if obj.record is not None and getattr(obj, key) not in touched else obj.as_record()
+            for obj in objects]
 

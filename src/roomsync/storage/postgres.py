@@ -11,35 +11,47 @@ connection waits for the property lock and looks for that id: the answer is the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import uuid
-from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Self, cast
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
-from roomsync.errors import DataInvalid, LockTimeout, Refused, StoreUnavailable, WriteFailed
-from roomsync.storage import pg_schema
-from roomsync.storage.names import without_password
-from roomsync.storage.base import (
-    Bookings, Rooms, UnitOfWork, booking_number, current_user, format_booking_id, record_changes, replaced_hotel,
-    utc_now,
+from roomsync.errors import (
+    DataInvalid,
+    LockTimeout,
+    Refused,
+    StoreUnavailable,
+    WriteFailed,
 )
+from roomsync.storage import pg_schema
+from roomsync.storage.audit import Entry, current_user
+from roomsync.storage.base import (
+    Bookings,
+    Rooms,
+    UnitOfWork,
+    booking_number,
+    format_booking_id,
+)
+from roomsync.storage.names import without_password
 
 ROOM_CORE = ("number", "status", "type")
 BOOKING_CORE = ("id", "room", "guest", "arrival", "departure", "status")
 ACTIVE_SQL = "status IN ('Reserved', 'CheckedIn')"
+Row = tuple[Any, ...]
 BOOKING_COLUMNS = "id, room, guest, arrival, departure, status, extra, key_order"
+NEW_POSITION = 2 ** 62  # bookings added in this transaction sort after every stored one
 
 
 def describe_target(url: str) -> str:
     """Host (or socket / service) and database, for STORE_UNAVAILABLE's one sentence."""
+    import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
     try:
         info = conninfo_to_dict(url)
-    except Exception:
+    except psycopg.Error:
         return without_password(url)
     host = info.get("host") or os.environ.get("PGHOST") or "the local socket"
     if info.get("service") or os.environ.get("PGSERVICE"):
@@ -53,13 +65,13 @@ def _record(key_order: list[str], core: dict[str, Any], extra: dict[str, Any]) -
     return {key: core[key] if key in core else extra.get(key) for key in key_order}
 
 
-def room_from_row(row: tuple) -> Room:
+def room_from_row(row: Row) -> Room:
     number, status, room_type, extra, key_order = row
     record = _record(key_order, {"number": number, "status": status, "type": room_type}, extra)
     return Room(number, RoomStatus(status), room_type, record)
 
 
-def booking_from_row(row: tuple) -> Booking:
+def booking_from_row(row: Row) -> Booking:
     booking_id, room, guest, arrival, departure, status, extra, key_order = row
     core = {"id": booking_id, "room": room, "guest": guest, "arrival": arrival.isoformat(),
             "departure": departure.isoformat(), "status": status}
@@ -67,13 +79,13 @@ def booking_from_row(row: tuple) -> Booking:
                    _record(key_order, core, extra))
 
 
-def room_params(room: Room) -> tuple:
+def room_params(room: Room) -> Row:
     record = room.as_record()
     extra = {k: v for k, v in record.items() if k not in ROOM_CORE}
     return room.status.value, room.type, json.dumps(extra, ensure_ascii=False), list(record)
 
 
-def booking_params(booking: Booking) -> tuple:
+def booking_params(booking: Booking) -> Row:
     record = booking.as_record()
     extra = {k: v for k, v in record.items() if k not in BOOKING_CORE}
     return (booking.room, booking.guest, booking.arrival, booking.departure, booking.status.value,
@@ -81,17 +93,19 @@ def booking_params(booking: Booking) -> tuple:
 
 
 class PgRooms(Rooms):
-    def __init__(self, uow: PgUnitOfWork) -> None:
+    """Rooms read on demand; after `replace_all`, the new rooms held in memory (`listed`)."""
+
+    def __init__(self, uow: PgUnitOfWork, listed: list[Room] | None = None) -> None:
+        super().__init__()
         self.uow = uow
-        self.known: dict[str, Room] = {}
-        self.listed: list[Room] | None = None
-        self.changed: dict[str, tuple[Room, str | None]] = {}
+        self.listed = listed
+        self.known: dict[str, Room] = {room.number: room for room in listed or []}
 
     def _adopt(self, room: Room) -> Room:
         return self.known.setdefault(room.number, room)
 
     def get(self, number: str) -> Room | None:
-        if number in self.known or self.listed is not None:
+        if number in self.known or number in self.removed or self.listed is not None:
             return self.known.get(number)
         row = self.uow.query_one("SELECT number, status, type, extra, key_order FROM rooms "
                                  "WHERE hotel_id = %s AND number = %s", [number])
@@ -101,40 +115,60 @@ class PgRooms(Rooms):
         if self.listed is None:
             rows = self.uow.query("SELECT number, status, type, extra, key_order FROM rooms "
                                   "WHERE hotel_id = %s ORDER BY pos")
-            self.listed = [self._adopt(room_from_row(row)) for row in rows]
+            self.listed = [self._adopt(room_from_row(row)) for row in rows if row[0] not in self.removed]
+            self.listed += self.added.values()
         return self.listed
 
-    def save(self, room: Room, reason: str | None = None) -> None:
-        self.changed[room.number] = (room, reason)
+    def _place(self, room: Room) -> None:
+        self.known[room.number] = room
+        if self.listed is not None:
+            self.listed.append(room)
+
+    def _drop(self, room: Room) -> None:
+        self.known.pop(room.number, None)
+        if self.listed is not None:
+            self.listed.remove(room)
 
 
 class PgBookings(Bookings):
-    def __init__(self, uow: PgUnitOfWork) -> None:
+    """Bookings read by query and kept in an identity map, each with its file position so that
+    changed and new ones are listed in file order; after `replace_all`, the new bookings held
+    in memory (`local`), the stored ones no longer read."""
+
+    def __init__(self, uow: PgUnitOfWork, id_mark: int, local: list[Booking] | None = None) -> None:
+        super().__init__(id_mark)
         self.uow = uow
-        self.known: dict[str, Booking] = {}
-        self.added: list[Booking] = []
-        self.changed: dict[str, Booking] = {}
-        self.removed: dict[str, Booking] = {}
-        self._read: dict[tuple, list[Booking]] = {}
+        self.local = local
+        self.known: dict[str, Booking] = {b.id: b for b in local or []}
+        self.pos: dict[str, int] = {}
+        self._new_pos = NEW_POSITION
+        self._read: dict[tuple[Any, ...], list[Booking]] = {}
 
     def _select(self, where: str, params: list[Any] | None = None) -> list[Booking]:
         """Rows matching `where` as stored, plus this transaction's changed and new bookings
         (callers filter again in Python: a booking changed here may no longer match)."""
+        if self.local is not None:
+            return list(self.local)
         key = (where, tuple(params or ()))
         if key not in self._read:  # the property is locked (or a snapshot): rows read stay true
-            rows = self.uow.query(f"SELECT {BOOKING_COLUMNS} FROM bookings WHERE hotel_id = %s AND {where} "
+            rows = self.uow.query(f"SELECT {BOOKING_COLUMNS}, pos FROM bookings WHERE hotel_id = %s AND {where} "
                                   f"ORDER BY pos", params)
-            self._read[key] = [self.known.setdefault(row[0], booking_from_row(row)) for row in rows]
-        found = self._read[key]
-        seen = {id(b) for b in found}
-        extra = [b for b in [*self.changed.values(), *self.added] if id(b) not in seen]
-        return [b for b in found + extra if b.id not in self.removed]
+            found = []
+            for row in rows:
+                booking = self.known.setdefault(row[0], booking_from_row(row[:-1]))
+                self.pos.setdefault(booking.id, row[-1])
+                found.append(booking)
+            self._read[key] = found
+        seen = {id(b) for b in self._read[key]}
+        extra = [b for b in [*self.changed.values(), *self.added.values()] if id(b) not in seen]
+        chosen = [b for b in self._read[key] + extra if b.id not in self.removed]
+        return sorted(chosen, key=lambda b: self.pos[b.id]) if extra else chosen
 
     def get(self, booking_id: str) -> Booking | None:
         if booking_id in self.removed:
             return None
-        if booking_id in self.known:
-            return self.known[booking_id]
+        if booking_id in self.known or self.local is not None:
+            return self.known.get(booking_id)
         found = [b for b in self._select("id = %s", [booking_id]) if b.id == booking_id]
         return found[0] if found else None
 
@@ -154,53 +188,63 @@ class PgBookings(Bookings):
         return [b for b in self._select(f"({ACTIVE_SQL} OR (arrival <= %s AND departure >= %s))", [last, first])
                 if b.is_active or (b.arrival <= last and b.departure >= first)]
 
-    def add(self, booking: Booking) -> None:
-        self.known[booking.id] = booking
-        self.added.append(booking)
+    def highest_held(self) -> int:
+        if self.local is not None:
+            return max((booking_number(b.id) for b in self.local), default=0)
+        row = self.uow.query_one("SELECT max(substring(id from '^B-([0-9]+)$')::numeric) FROM bookings "
+                                 "WHERE hotel_id = %s")
+        stored = int(row[0]) if row and row[0] is not None else 0
+        return max(stored, *(booking_number(b) for b in self.added), 0)
 
-    def save(self, booking: Booking) -> None:
-        if booking not in self.added:
-            self.changed[booking.id] = booking
-
-    def remove(self, booking: Booking) -> None:
-        if booking in self.added:
-            self.added.remove(booking)
-        else:
-            self.removed[booking.id] = booking
-        self.changed.pop(booking.id, None)
-        self.known.pop(booking.id, None)
-
-    def next_id(self) -> str:
+    def _next_free(self, mark: int) -> int:
         while True:
-            self.uow.mark += 1
-            candidate = format_booking_id(self.uow.mark)
-            taken = self.uow.query_one("SELECT 1 FROM bookings WHERE hotel_id = %s AND id = %s", [candidate])
-            if not taken and candidate not in self.known:
-                return candidate
+            mark += 1
+            candidate = format_booking_id(mark)
+            if candidate in self.known:
+                continue
+            if self.uow.query_one("SELECT 1 FROM bookings WHERE hotel_id = %s AND id = %s", [candidate]) is None:
+                return mark
+
+    def _place(self, booking: Booking) -> None:
+        self.known[booking.id] = booking
+        self.pos[booking.id] = self._new_pos
+        self._new_pos += 1
+        if self.local is not None:
+            self.local.append(booking)
+
+    def _update(self, booking: Booking) -> None:
+        """Nothing to do: the identity map holds the object, `changed` (the base) the fact."""
+
+    def _drop(self, booking: Booking) -> None:
+        self.known.pop(booking.id, None)
+        if self.local is not None:
+            self.local.remove(booking)
 
 
 class PgUnitOfWork(UnitOfWork):
     """One command's transaction on one property of a PostgreSQL database."""
 
+    rooms: PgRooms
+    bookings: PgBookings
+
     def __init__(self, url: str, hotel: str, lock_timeout: float = 10.0, *, create: bool = False,
                  read_only: bool = False) -> None:
+        super().__init__(read_only=read_only)
         self.url, self.hotel, self.lock_timeout = url, hotel, lock_timeout
-        self.create, self.read_only = create, read_only
+        self.create = create
         self.conn: Any = None
-        self.mark = self.mark_read = 0
+        self.mark_read = 0
         self._exists = False
-        self._replaced: tuple[int, int] | None = None
-        self._adopted: list[dict[str, Any]] = []
 
     @property
     def location(self) -> str:
         return f"{without_password(self.url)} (hotel {self.hotel})"
 
-    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
-        return self._run(sql, params).fetchall()
+    def query(self, sql: str, params: list[Any] | None = None) -> list[Row]:
+        return cast(list[Row], self._run(sql, params).fetchall())
 
-    def query_one(self, sql: str, params: list[Any] | None = None) -> tuple | None:
-        return self._run(sql, params).fetchone()
+    def query_one(self, sql: str, params: list[Any] | None = None) -> Row | None:
+        return cast(Row | None, self._run(sql, params).fetchone())
 
     def _run(self, sql: str, params: list[Any] | None) -> Any:
         import psycopg
@@ -211,7 +255,7 @@ class PgUnitOfWork(UnitOfWork):
             raise StoreUnavailable(f"lost the connection to PostgreSQL at {describe_target(self.url)}: "
                                    f"{str(exc).strip()}; nothing was changed") from None
 
-    def __enter__(self) -> PgUnitOfWork:
+    def __enter__(self) -> Self:
         import psycopg
 
         kwargs: dict[str, Any] = {"application_name": "roomsync"}
@@ -228,7 +272,7 @@ class PgUnitOfWork(UnitOfWork):
             self._close()
             raise
         self.rooms = PgRooms(self)
-        self.bookings = PgBookings(self)
+        self.bookings = PgBookings(self, self.mark_read)
         return self
 
     def _begin(self, psycopg: Any) -> None:
@@ -254,65 +298,47 @@ class PgUnitOfWork(UnitOfWork):
         if row is None:
             raise DataInvalid(f"{self.location}: no hotel {self.hotel!r} in this database; create it with "
                               f"'roomsync init --store URL --hotel {self.hotel}'")
-        self.mark = self.mark_read = row[0]
+        if not self.create:
+            self._exists = True  # the property's row is there
+        self.mark_read = row[0]
 
     def __exit__(self, *exc_info: object) -> None:
         self._close()
 
     def _close(self) -> None:
         if self.conn is not None:
-            try:
+            import psycopg
+
+            with contextlib.suppress(psycopg.Error):  # a dropped connection has nothing to roll back
                 self.conn.rollback()
                 self.conn.close()
-            except Exception:
-                pass
             self.conn = None
 
     def exists(self) -> bool:
         return self._exists
 
-    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        old = self.query_one("SELECT (SELECT count(*) FROM rooms WHERE hotel_id = %s), "
+    def _stored_counts(self) -> tuple[int, int]:
+        row = self.query_one("SELECT (SELECT count(*) FROM rooms WHERE hotel_id = %s), "
                              "(SELECT count(*) FROM bookings WHERE hotel_id = %s)", [self.hotel])
-        self._replaced = (old[0], old[1])
-        self.rooms.listed = list(rooms)
-        self.rooms.known = {r.number: r for r in self.rooms.listed}
-        self.bookings.added = list(bookings)
-        self.bookings.known = {b.id: b for b in self.bookings.added}
-        self.bookings.changed.clear()
-        self.bookings.removed.clear()
-        self.bookings._read.clear()
+        assert row is not None
+        return row[0], row[1]
 
-    def adopt_history(self, entries: list[dict[str, Any]], id_mark: int) -> None:
-        self._adopted = entries
-        self.mark = max(self.mark, id_mark)
+    def _hold_only(self, rooms: list[Room], bookings: list[Booking]) -> None:
+        self.rooms = PgRooms(self, rooms)
+        self.bookings = PgBookings(self, self.bookings.id_mark, bookings)
 
-    def id_mark(self) -> int:
-        return self.mark
+    def _trail_is_empty(self) -> bool:
+        return self.query_one("SELECT 1 FROM audit WHERE hotel_id = %s LIMIT 1") is None
 
-    def history(self) -> list[dict[str, Any]]:
+    def history(self) -> list[Entry]:
         return [row[0] for row in self.query("SELECT entry FROM audit WHERE hotel_id = %s ORDER BY seq")]
 
-    def _changes(self) -> list[dict[str, Any]]:
-        if self._replaced is not None:
-            return replaced_hotel(*self._replaced, len(self.rooms.listed or []), len(self.bookings.added))
-        changes = [c for room, reason in self.rooms.changed.values()
-                   for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
-        changes += [c for b in self.bookings.removed.values() for c in record_changes("booking", b.id, b.record, None)]
-        changes += [c for b in self.bookings.changed.values()
-                    for c in record_changes("booking", b.id, b.record, b.as_record())]
-        changes += [c for b in self.bookings.added for c in record_changes("booking", b.id, None, b.as_record())]
-        return changes
-
-    def commit(self, command: list[str]) -> dict[str, Any] | None:
+    def _write(self, entry: Entry) -> None:
+        """Flush and COMMIT; the constraints' refusals become `Refused`, a lost COMMIT is
+        looked up by the entry's commit id."""
         import psycopg
 
-        changes = self._changes()
-        if not changes and not self._adopted:
-            return None
-        commit_id = uuid.uuid4().hex
-        entry = {"at": utc_now(), "user": current_user(), "command": command, "changes": changes,
-                 "booking_id_mark": self.mark, "commit": commit_id}
+        commit_id = entry["commit"]
         try:
             self._flush(entry, commit_id)
         except psycopg.errors.ExclusionViolation:
@@ -328,60 +354,75 @@ class PgUnitOfWork(UnitOfWork):
         try:
             self.conn.commit()
         except psycopg.OperationalError:
-            if not self._committed(commit_id):
+            if not self._was_committed(commit_id):
                 raise WriteFailed("the connection to PostgreSQL was lost during the commit, and the change "
                                   "is not in the database; nothing was changed") from None
-            return entry
+            return
         if self._replaced is not None:
             self._refresh_statistics()
-        return entry
 
     def _refresh_statistics(self) -> None:
         """After a bulk load (`init --force`, `import`): until the planner's statistics know the
         new rows it may scan a property's whole history for a lookup by id (measured: 0.3 s at a
-        million bookings, against 0.1 ms). Autovacuum would catch up within a minute."""
+        million bookings, against 0.1 ms). Autovacuum would catch up within a minute. The commit
+        has happened: a failure here only leaves that to autovacuum."""
+        import psycopg
+
         try:
             self.conn.execute("ANALYZE rooms, bookings")
             self.conn.commit()
-        except Exception:
-            self.conn.rollback()
+        except psycopg.Error:
+            with contextlib.suppress(psycopg.Error):
+                self.conn.rollback()
 
-    def _committed(self, commit_id: str) -> bool:
+    def _was_committed(self, commit_id: str) -> bool:
         """After a lost COMMIT: wait for the property lock, then look for the audit row."""
         with PgUnitOfWork(self.url, self.hotel, max(self.lock_timeout, 30.0)) as check:
             return check.query_one("SELECT 1 FROM audit WHERE hotel_id = %s AND commit_id = %s",
                                    [commit_id]) is not None
 
-    def _flush(self, entry: dict[str, Any], commit_id: str) -> None:
+    def _flush(self, entry: Entry, commit_id: str) -> None:
         cur = self.conn.cursor()
         h = self.hotel
         if self._replaced is not None:
             cur.execute("DELETE FROM bookings WHERE hotel_id = %s", [h])
             cur.execute("DELETE FROM rooms WHERE hotel_id = %s", [h])
             with cur.copy("COPY rooms (hotel_id, number, pos, status, type, extra, key_order) FROM STDIN") as copy:
-                for pos, room in enumerate(self.rooms.listed or [], start=1):
+                for pos, room in enumerate(self.rooms.all(), start=1):
                     copy.write_row((h, room.number, pos, *room_params(room)))
+            self._copy_bookings(cur, self.bookings.all(), start=0)
         else:
+            cur.executemany("DELETE FROM rooms WHERE hotel_id = %s AND number = %s",
+                            [(h, number) for number in self.rooms.removed])
             cur.executemany("UPDATE rooms SET status = %s, type = %s, extra = %s, key_order = %s "
                             "WHERE hotel_id = %s AND number = %s",
-                            [(*room_params(r), h, r.number) for r, _ in self.rooms.changed.values()])
+                            [(*room_params(r), h, r.number) for r, _ in self.rooms.saved.values()
+                             if r.number not in self.rooms.added])
+            if self.rooms.added:
+                last = cur.execute("SELECT coalesce(max(pos), 0) FROM rooms WHERE hotel_id = %s", [h]).fetchone()
+                cur.executemany("INSERT INTO rooms (hotel_id, number, pos, status, type, extra, key_order) "
+                                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                                [(h, r.number, pos, *room_params(r))
+                                 for pos, r in enumerate(self.rooms.added.values(), start=(last or [0])[0] + 1)])
             cur.executemany("DELETE FROM bookings WHERE hotel_id = %s AND id = %s",
                             [(h, b) for b in self.bookings.removed])
             cur.executemany("UPDATE bookings SET room = %s, guest = %s, arrival = %s, departure = %s, status = %s, "
                             "extra = %s, key_order = %s WHERE hotel_id = %s AND id = %s",
                             [(*booking_params(b), h, b.id) for b in self.bookings.changed.values()])
-        if self.bookings.added:
-            start = cur.execute("SELECT coalesce(max(pos), 0) FROM bookings WHERE hotel_id = %s", [h]).fetchone()[0]
-            with cur.copy("COPY bookings (hotel_id, id, pos, room, guest, arrival, departure, status, extra, key_order)"
-                          " FROM STDIN") as copy:
-                for pos, booking in enumerate(self.bookings.added, start=start + 1):
-                    copy.write_row((h, booking.id, pos, *booking_params(booking)))
-            self.mark = max(self.mark, *(booking_number(b.id) for b in self.bookings.added))
-            entry["booking_id_mark"] = self.mark
+            if self.bookings.added:
+                start = cur.execute("SELECT coalesce(max(pos), 0) FROM bookings WHERE hotel_id = %s", [h]).fetchone()[0]
+                self._copy_bookings(cur, list(self.bookings.added.values()), start)
         for old in self._adopted:
             cur.execute("INSERT INTO audit (hotel_id, entry) VALUES (%s, %s)", [h, json.dumps(old, ensure_ascii=False)])
-        if self.mark != self.mark_read:
+        if self.bookings.id_mark != self.mark_read:
             cur.execute("UPDATE hotels SET last_booking_no = greatest(last_booking_no, %s) WHERE id = %s",
-                        [self.mark, h])
+                        [self.bookings.id_mark, h])
         cur.execute("INSERT INTO audit (hotel_id, commit_id, entry) VALUES (%s, %s, %s)",
                     [h, commit_id, json.dumps(entry, ensure_ascii=False)])
+
+    def _copy_bookings(self, cur: Any, bookings: list[Booking], start: int) -> None:
+        """Append bookings after position `start`, in their order (COPY: fast for a whole hotel)."""
+        with cur.copy("COPY bookings (hotel_id, id, pos, room, guest, arrival, departure, status, extra, key_order)"
+                      " FROM STDIN") as copy:
+            for pos, booking in enumerate(bookings, start=start + 1):
+                copy.write_row((self.hotel, booking.id, pos, *booking_params(booking)))
