@@ -135,6 +135,10 @@ def test_init_force_replaces_both_files(hotel: Path) -> None:
     document = ok_json(hotel, "init", "--force", "--sample")
     assert (document["rooms"], document["bookings"]) == (15, 12)
     assert len(rooms_file(hotel)) == 15 and len(bookings_file(hotel)) == 12
+    kept = {p.name for p in hotel.iterdir() if ".replaced-" in p.name}
+    assert len(kept) == 4, kept  # each replacement kept the pair it replaced (SPEC §3)
+    for name in kept:
+        (hotel / name).unlink()
     no_temp_files(hotel)
 
 

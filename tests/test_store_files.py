@@ -363,13 +363,17 @@ def test_data_dir_holds_only_the_two_files_audit_and_lock_after_commands(tmp_pat
         ("history",),
         ("init", "--sample", "--force"),
     ]
+    kept: set[str] = set()
     for args in commands:
         result = run_cli(*args, *base)
         assert result.code == 0, (args, result.stdout, result.stderr)
-        assert set(os.listdir(data)) == EXPECTED_NAMES, (args, sorted(os.listdir(data)))
+        if "--force" in args:  # the replaced pair is kept beside the new one, as SPEC §3 asks
+            kept = {name for name in os.listdir(data) if ".replaced-" in name}
+            assert {name.split(".replaced-")[0] for name in kept} == {"rooms.json", "bookings.json"}
+        assert set(os.listdir(data)) == EXPECTED_NAMES | kept, (args, sorted(os.listdir(data)))
     # Whatever the user put there stays.
     (data / "notes.txt").write_text("keys are at the desk\n")
     (data / ".editor-backup~").write_text("x")
     assert run_cli("checkin", "101", *base).code == 0
-    assert set(os.listdir(data)) == EXPECTED_NAMES | {"notes.txt", ".editor-backup~"}
+    assert set(os.listdir(data)) == EXPECTED_NAMES | kept | {"notes.txt", ".editor-backup~"}
     assert (data / "notes.txt").read_text() == "keys are at the desk\n"

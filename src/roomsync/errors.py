@@ -89,3 +89,14 @@ class AlreadyExists(RoomsyncError):
 
     code = "ALREADY_EXISTS"
     exit_code = 1
+
+
+class ConcurrentEdit(RoomsyncError):
+    """A data file changed on disk between this command's read and its write (exit 4).
+
+    An editor takes no lock, so a save can land while a command runs; writing over it would
+    silently lose it. Nothing was written: running the command again reads the new file.
+    """
+
+    code = "CONCURRENT_EDIT"
+    exit_code = 4

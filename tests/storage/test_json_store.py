@@ -14,7 +14,7 @@ from .contract import ADA, KATHERINE, StoreContract, d
 
 
 class TestJsonStore(StoreContract):
-    init_keys = {"data_dir", "rooms", "bookings"}
+    init_keys = {"data_dir", "rooms", "bookings", "replaced"}  # init --force: the kept pair (SPEC §3)
 
     @pytest.fixture
     def args(self, tmp_path: Path) -> list[str]:

@@ -15,6 +15,19 @@ carries the commit id). The protocol, run under the data directory's lock:
 5. **Clean.** Remove the backups and the journal; fsync. A failure here changes nothing:
    the commit is done, and the next command's recovery finishes the cleaning.
 
+Two additions ride on the same protocol. A **kept copy** (`init --force` keeps the replaced
+pair as `rooms.json.replaced-STAMP`) is prepared as a hard link (or copy) of the old file under
+a temp name and renamed into place in step 3, like a new file: a crash leaves either no kept
+copy and the old files, or the kept copy and the new files. The **concurrent-edit check**
+(the caller's `check`) runs after step 2, just before the first replace: a file changed by an
+editor since the command read it makes the commit write nothing (the journal is removed first,
+so no recovery touches the changed file). The window left is the renames themselves
+(microseconds), as with vim's and git's own checks.
+
+Files the commit creates (temps, journal, audit, new data files) take the mode and group of
+the data files beside them (`files.team_of`); a temp replacing a file takes that file's own
+mode, group and (when run as root) owner, so a rewrite changes no permission.
+
 A failure in steps 1-2 removes what was made: nothing changed (`WRITE_FAILED`). A failure in
 steps 3-4 is undone at once: the audit file is cut back to its old size first (so the commit
 point is not there), then the backups are put back and the temps removed. A crash, or a
@@ -35,10 +48,13 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from roomsync.errors import CommitPending, DataInvalid, WriteFailed
+from roomsync.errors import CommitPending, ConcurrentEdit, DataInvalid, RoomsyncError, WriteFailed
+from roomsync.storage.files import Team, open_regular, read_all, share, team_of
 
 JOURNAL = ".roomsync-journal"
 TEMP_SUFFIX = ".roomsync-tmp"
@@ -49,6 +65,27 @@ BACKUP_SUFFIX = ".roomsync-bak"
 class Change:
     path: Path  # the data file as the user names it (may be a symlink)
     content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """A copy of `source` as it was before the commit, kept at `path` when the commit stands."""
+
+    source: Path
+    path: Path
+
+
+def kept_copies(paths: list[Path], at: str) -> list[Keep]:
+    """Kept copies of the files of `paths` that exist, `NAME.replaced-STAMP`: STAMP is the
+    commit's UTC time `at` as YYYYMMDDTHHMMSSZ, with `-2`, `-3`... when a pair of that second
+    is already there (names are chosen under the lock, so no other commit takes them)."""
+    present = [path for path in paths if os.path.lexists(path)]
+    stamp = at.replace("-", "").replace(":", "")
+    suffix, n = stamp, 1
+    while any(os.path.lexists(f"{path}.replaced-{suffix}") for path in present):
+        n += 1
+        suffix = f"{stamp}-{n}"
+    return [Keep(path, path.with_name(f"{path.name}.replaced-{suffix}")) for path in present]
 
 
 def new_commit_id() -> str:
@@ -64,11 +101,14 @@ def fsync_dir(directory: Path) -> None:
 
 
 
-def _write_new(path: Path, data: bytes, mode: int) -> None:
+def _write_new(path: Path, data: bytes, team: Team, owner: int = -1) -> None:
     """Create `path` exclusively, write, fsync: a planted symlink cannot redirect it."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
-        os.fchmod(fd, mode)
+        share(fd, team)
+        if owner >= 0 and os.geteuid() == 0 and os.fstat(fd).st_uid != owner:
+            os.fchown(fd, owner, -1)  # root rewriting a clerk's file leaves it the clerk's
+            os.fchmod(fd, team.mode)
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
@@ -78,12 +118,6 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
         os.close(fd)
 
 
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _unlink(path: Path) -> None:
     try:
         os.unlink(path)
@@ -91,42 +125,66 @@ def _unlink(path: Path) -> None:
         pass
 
 
-def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: str, commit_id: str) -> None:
-    """Write every change and the audit line, all or nothing (see the module docstring)."""
+def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: str, commit_id: str,
+           *, keep: Sequence[Keep] = (), check: Callable[[], None] | None = None) -> None:
+    """Write every change, the kept copies and the audit line, all or nothing (see the module
+    docstring). `check` may refuse (raise) after the temps are ready: then nothing is written."""
     entries: list[dict[str, str | None]] = []
     directories: set[Path] = {data_dir}
     journal_temp = data_dir / f"{JOURNAL}.{commit_id}{TEMP_SUFFIX}"
     journal_path = data_dir / JOURNAL
     try:
+        team = team_of(data_dir, [c.path for c in changes])
         for change in changes:
             target = Path(os.path.realpath(change.path))
             temp = target.with_name(f".{target.name}.{commit_id}{TEMP_SUFFIX}")
             backup: Path | None = target.with_name(f".{target.name}.{commit_id}{BACKUP_SUFFIX}")
+            owner, own = -1, team
             try:
-                mode = os.stat(target).st_mode & 0o7777
+                info = os.stat(target)
+                owner, own = info.st_uid, Team(info.st_mode & 0o7777, info.st_gid)
             except FileNotFoundError:
-                mode, backup = _default_mode(), None
+                backup = None
             entries.append({"target": str(target), "temp": str(temp), "backup": str(backup) if backup else None})
-            _write_new(temp, change.content, mode)
+            _write_new(temp, change.content, own, owner)
             if backup is not None:
                 _keep_backup(target, backup)
             directories.add(target.parent)
+        for kept in keep:
+            temp = kept.path.with_name(f".{kept.path.name}.{commit_id}{TEMP_SUFFIX}")
+            entries.append({"target": str(kept.path), "temp": str(temp), "backup": None})
+            _keep_backup(Path(os.path.realpath(kept.source)), temp)
+            directories.add(kept.path.parent)
         for directory in directories:
             fsync_dir(directory)
         audit_size = audit_path.stat().st_size if audit_path.exists() else 0
         journal = {"commit": commit_id, "files": entries, "audit": str(audit_path), "audit_size": audit_size}
-        _write_new(journal_temp, json.dumps(journal).encode(), 0o600)
+        _write_new(journal_temp, json.dumps(journal).encode(), team)
         os.replace(journal_temp, journal_path)
         fsync_dir(data_dir)
     except OSError as exc:
         _discard(entries, [journal_temp, journal_path])
         raise WriteFailed(f"could not write the data files: {_reason(exc)}; nothing was changed") from None
+    if check is not None:
+        try:
+            looked = _looks(entries)
+            check()  # may re-read and hash: a save during it shows in the stat data below
+            changed = [target for target, before in _looks(entries).items() if before != looked[target]]
+            if changed:
+                raise ConcurrentEdit(f"{changed[0]}: was changed by another program (an editor?) while this "
+                                     f"command ran; nothing was written: run the command again")
+        except RoomsyncError:
+            _abandon(entries, journal_path, data_dir)
+            raise
+        except OSError as exc:
+            _abandon(entries, journal_path, data_dir)
+            raise WriteFailed(f"could not check the data files: {_reason(exc)}; nothing was changed") from None
     try:
         for entry in entries:
             os.replace(entry["temp"], entry["target"])  # type: ignore[arg-type]
         for directory in directories:
             fsync_dir(directory)
-        _append_audit(audit_path, audit_line, audit_size)
+        _append_audit(audit_path, audit_line, audit_size, team)
     except OSError as exc:
         _undo(journal, data_dir, exc)
     try:
@@ -135,7 +193,36 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
         pass  # committed: the next command's recovery removes what is left
 
 
-def _undo(journal: dict, data_dir: Path, cause: OSError) -> None:
+def _looks(entries: list[dict[str, str | None]]) -> dict[str, tuple[int, ...] | None]:
+    """The stat data of each target the commit replaces (None: missing), to compare cheaply
+    just before the replace: the window a save can still slip through is this far from it."""
+    looks: dict[str, tuple[int, ...] | None] = {}
+    for entry in entries:
+        target = str(entry["target"])
+        if ".replaced-" in Path(target).name and entry["backup"] is None:
+            continue  # a kept copy roomsync names itself
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            looks[target] = None
+            continue
+        looks[target] = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return looks
+
+
+def _abandon(entries: list[dict[str, str | None]], journal_path: Path, data_dir: Path) -> None:
+    """Drop a commit the check refused before anything was replaced. The journal goes first:
+    a rollback would put the backups over (or remove) the files the check found changed,
+    while temps and backups left without a journal are mere strays that recovery removes."""
+    try:
+        _unlink(journal_path)
+        fsync_dir(data_dir)
+    except OSError:
+        pass  # a disk that cannot remove a file it just wrote: recovery decides from the journal
+    _discard(entries, [])
+
+
+def _undo(journal: dict[str, Any], data_dir: Path, cause: OSError) -> None:
     """Undo a failed commit in place; raise WRITE_FAILED once the commit point is ruled out."""
     try:
         _cut_audit(journal)
@@ -179,9 +266,17 @@ def _discard(entries: list[dict[str, str | None]], others: list[Path]) -> None:
             pass
 
 
-def _append_audit(audit: Path, line: str, size_before: int) -> None:
+def _append_audit(audit: Path, line: str, size_before: int, team: Team) -> None:
     """Step 4, the commit point: the audit line, appended and fsynced."""
-    fd = os.open(audit, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(audit, os.O_RDWR)
+    except FileNotFoundError:
+        fd = os.open(audit, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            share(fd, team)
+        except BaseException:
+            os.close(fd)
+            raise
     try:
         data = (line + "\n").encode("utf-8")
         if size_before:
@@ -199,7 +294,7 @@ def _append_audit(audit: Path, line: str, size_before: int) -> None:
         fsync_dir(audit.parent)
 
 
-def _audit_has(journal: dict) -> bool:
+def _audit_has(journal: dict[str, Any]) -> bool:
     """Whether the commit point was reached: the audit holds the commit's complete line."""
     try:
         with open(journal["audit"], "rb") as handle:
@@ -210,7 +305,7 @@ def _audit_has(journal: dict) -> bool:
     return tail.endswith(b"\n") and f'"commit": "{journal["commit"]}"'.encode() in tail
 
 
-def _cut_audit(journal: dict) -> None:
+def _cut_audit(journal: dict[str, Any]) -> None:
     """Remove the commit's audit line. The shortening itself decides (every later command
     reads the file as shortened); its fsync is attempted, and a failure of it tolerated,
     since the line it removes was never durably written either."""
@@ -227,7 +322,7 @@ def _cut_audit(journal: dict) -> None:
             os.close(fd)
 
 
-def _finish(journal: dict, directories: set[Path]) -> None:
+def _finish(journal: dict[str, Any], directories: set[Path]) -> None:
     for entry in journal["files"]:
         if entry["backup"]:
             _unlink(Path(entry["backup"]))
@@ -237,7 +332,7 @@ def _finish(journal: dict, directories: set[Path]) -> None:
         fsync_dir(directory)
 
 
-def _roll_forward(journal: dict, data_dir: Path) -> None:
+def _roll_forward(journal: dict[str, Any], data_dir: Path) -> None:
     directories = {data_dir}
     for entry in journal["files"]:
         temp = Path(entry["temp"])
@@ -249,7 +344,7 @@ def _roll_forward(journal: dict, data_dir: Path) -> None:
     _finish(journal, directories)
 
 
-def _roll_back(journal: dict, data_dir: Path) -> None:
+def _roll_back(journal: dict[str, Any], data_dir: Path) -> None:
     """Put every target back as it was before the commit (idempotent)."""
     _cut_audit(journal)
     directories = {data_dir}
@@ -266,12 +361,24 @@ def _roll_back(journal: dict, data_dir: Path) -> None:
     _finish(journal, directories)
 
 
+def pending(data_dir: Path) -> bool:
+    """Whether an interrupted commit waits for recovery (its journal is there)."""
+    return os.path.lexists(data_dir / JOURNAL)
+
+
 def recover(data_dir: Path, data_files: list[Path]) -> None:
     """Complete or undo an interrupted commit, then remove stray temp and backup files."""
     journal_path = data_dir / JOURNAL
-    if journal_path.exists():
+    fd = open_regular(journal_path, "it cannot be a commit journal: move it aside and run 'roomsync validate'")
+    if fd is not None:
         try:
-            journal = json.loads(journal_path.read_bytes())
+            raw = read_all(fd)
+        except OSError as exc:
+            raise DataInvalid(f"{journal_path}: cannot be read: {exc.strerror}") from None
+        finally:
+            os.close(fd)
+        try:
+            journal = json.loads(raw)
             journal["files"], journal["commit"], journal["audit"], journal["audit_size"]
         except (ValueError, KeyError, TypeError):
             raise DataInvalid(

@@ -1,8 +1,10 @@
 """The JSON store: a data directory with rooms.json, bookings.json and audit.jsonl.
 
-Entering a unit of work takes `DATA_DIR/.roomsync.lock` (filelock; the lock file is never
-deleted), recovers an interrupted commit (`atomic.recover`), then loads and validates both
-files. `commit()` writes only the files whose records changed, through `atomic.commit`.
+Entering a unit of work checks the data directory is one, takes `DATA_DIR/.roomsync.lock`
+(`lock.py`: exclusive for a writer, shared for a read-only unit), recovers an interrupted
+commit (`atomic.recover`), then loads and validates both files, remembering each file's
+identity (`files.py`). `commit()` writes only the files whose records changed, through
+`atomic.commit`, which refuses with CONCURRENT_EDIT when a file changed since it was read.
 """
 
 from __future__ import annotations
@@ -10,24 +12,25 @@ from __future__ import annotations
 import gc
 import json
 import os
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from roomsync.domain.model import ACTIVE, Booking, Room
-from roomsync.errors import DataInvalid, LockTimeout, WriteFailed
-from roomsync.storage import atomic
-from roomsync.storage.audit import Entry
-from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number
+from roomsync.errors import ConcurrentEdit, DataInvalid, WriteFailed
+from roomsync.storage import atomic, files
+from roomsync.storage.audit import Entry, current_user
+from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number, format_booking_id
+from roomsync.storage.lock import HotelLock
 from roomsync.storage.records import dump_records, parse_bookings, parse_rooms
 
 ROOMS_FILE = "rooms.json"
 BOOKINGS_FILE = "bookings.json"
 AUDIT_FILE = "audit.jsonl"
 LOCK_FILE = ".roomsync.lock"
+AUDIT_ADVICE = "move it aside (roomsync starts a new audit trail)"
 
 
 class JsonRooms(Rooms):
@@ -140,19 +143,31 @@ class JsonBookings(Bookings):
 
 
 class JsonUnitOfWork(UnitOfWork):
-    """One command's locked view of a data directory."""
+    """One command's locked view of a data directory.
+
+    `read_only` units take the lock shared (readers run side by side) and never commit.
+    `command` names the holder in the lock file for others who wait; `on_wait(holder)` is
+    called once after about a second of waiting, so a terminal can say who holds the lock.
+    After a commit of `replace_all`, `kept` names the copies kept of the replaced pair (the
+    audit entry's `replaced`).
+    """
 
     rooms: JsonRooms
     bookings: JsonBookings
 
     def __init__(self, data_dir: Path | str, lock_timeout: float = 10.0, *, create: bool = False,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, command: Sequence[str] = (),
+                 on_wait: Callable[[str], None] | None = None) -> None:
         super().__init__(read_only=read_only)
         self.data_dir = Path(data_dir)
         self.lock_timeout = lock_timeout
         self.create = create
-        self._lock: FileLock | None = None
+        self.command = command
+        self.on_wait = on_wait
+        self._lock: HotelLock | None = None
         self._exists = False
+        self._seen: dict[Path, files.Identity | None] = {}  # each data file as read (None: missing)
+        self.kept: list[str] = []
 
     @property
     def location(self) -> str:
@@ -171,7 +186,7 @@ class JsonUnitOfWork(UnitOfWork):
         return self.data_dir / AUDIT_FILE
 
     def __enter__(self) -> JsonUnitOfWork:
-        if not self.data_dir.is_dir():
+        if not files.check_directory(self.data_dir):
             if not self.create:
                 raise DataInvalid(
                     f"{self.data_dir}: no such data directory; create a hotel with 'roomsync init' "
@@ -180,17 +195,13 @@ class JsonUnitOfWork(UnitOfWork):
                 self.data_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise WriteFailed(f"{self.data_dir}: cannot create the data directory: {exc.strerror}") from None
-        self._lock = FileLock(self.data_dir / LOCK_FILE, timeout=self.lock_timeout)
+        self._lock = HotelLock(
+            self.data_dir / LOCK_FILE, lambda: files.team_of(self.data_dir, [self.rooms_path, self.bookings_path]),
+            shared=self.read_only, timeout=self.lock_timeout, command=self.command, user=current_user(),
+            on_wait=self.on_wait)
         try:
             self._lock.acquire()
-        except Timeout:
-            raise LockTimeout(
-                f"{self.data_dir}: another roomsync command holds the lock; try again, "
-                f"or wait longer with --lock-timeout") from None
-        except OSError as exc:
-            raise WriteFailed(f"{self.data_dir / LOCK_FILE}: cannot take the lock: {exc.strerror}") from None
-        try:
-            atomic.recover(self.data_dir, [self.rooms_path, self.bookings_path])
+            self._recover()
             self._load()
         except BaseException:
             self._release()
@@ -206,15 +217,35 @@ class JsonUnitOfWork(UnitOfWork):
             self._lock.release()
             self._lock = None
 
-    def _read(self, path: Path) -> bytes | None:
+    def _recover(self) -> None:
+        """Complete or undo an interrupted commit; a reader takes the lock exclusive for that,
+        and one that may not write stops (it cannot, and must not read half a commit)."""
+        data_files = [self.rooms_path, self.bookings_path]
+        if not self.read_only or not atomic.pending(self.data_dir):
+            atomic.recover(self.data_dir, data_files)
+            return
+        journal = self.data_dir / atomic.JOURNAL
+        cannot = DataInvalid(
+            f"{journal}: an interrupted commit must be completed first, and this account cannot write "
+            f"in {self.data_dir}; run a command with write access there (e.g. 'roomsync validate')")
+        assert self._lock is not None
+        if self._lock.fd is None or not os.access(self.data_dir, os.W_OK):
+            raise cannot
+        self._lock.exclusive()
         try:
-            return path.read_bytes()
-        except FileNotFoundError:
+            atomic.recover(self.data_dir, data_files)
+        except WriteFailed:
+            raise cannot from None
+        self._lock.downgrade()
+
+    def _read(self, path: Path) -> bytes | None:
+        """A data file's bytes (None: missing), its identity remembered for the commit's check."""
+        found = files.read_regular(path, "move it aside and put the hotel's file back")
+        if found is None:
+            self._seen[path] = None
             return None
-        except IsADirectoryError:
-            raise DataInvalid(f"{path.name}: is a directory, not a data file") from None
-        except OSError as exc:
-            raise DataInvalid(f"{path.name}: cannot be read: {exc.strerror}") from None
+        data, self._seen[path] = found
+        return data
 
     def _load(self) -> None:
         self.rooms, self.bookings = JsonRooms([]), JsonBookings([], self._id_mark())
@@ -224,6 +255,12 @@ class JsonUnitOfWork(UnitOfWork):
         if rooms_data is None and not self.create:
             raise DataInvalid(
                 f"{ROOMS_FILE}: missing in {self.data_dir}; create a hotel with 'roomsync init'")
+        mark = self.bookings.id_mark
+        if bookings_data is None and mark > 0 and not self.create:
+            raise DataInvalid(
+                f"{BOOKINGS_FILE}: missing in {self.data_dir}, but {AUDIT_FILE} records {mark} booking id(s) "
+                f"issued (up to {format_booking_id(mark)}): restore {BOOKINGS_FILE} from a backup, or create "
+                f"it holding [] to start over with no bookings")
         # The records hold no reference cycles: the cyclic collector would only re-scan the
         # growing heap while they are built (a third of the load time at a million bookings).
         gc.disable()
@@ -254,30 +291,60 @@ class JsonUnitOfWork(UnitOfWork):
         return not self.audit_path.exists() or self.audit_path.stat().st_size == 0
 
     def _write(self, entry: Entry) -> None:
-        """Rewrite only the files whose records changed (both for a replaced hotel), then
-        append the adopted trail and the entry, through `atomic.commit`'s one commit point."""
+        """Rewrite only the files whose records changed (both for a replaced hotel, whose old
+        pair is kept as `*.replaced-STAMP`), then append the adopted trail and the entry,
+        through `atomic.commit`'s one commit point; refuse (CONCURRENT_EDIT) when a data file
+        was changed by someone else since this unit of work read it."""
         replaced = self._replaced is not None
         rooms_changed = replaced or any("room" in change for change in entry["changes"])
         bookings_changed = replaced or any("booking" in change for change in entry["changes"])
-        files = []
+        changes = []
         if rooms_changed:
             touched_rooms = self.rooms.saved.keys() | self.rooms.added.keys()
             records = _records(self.rooms.list, "number", touched_rooms, rebuild=replaced)
-            files.append(atomic.Change(self.rooms_path, dump_records(records)))
+            changes.append(atomic.Change(self.rooms_path, dump_records(records)))
         if bookings_changed:
             touched = self.bookings.changed.keys() | self.bookings.added.keys()
             records = _records(self.bookings.list, "id", touched, rebuild=replaced)
-            files.append(atomic.Change(self.bookings_path, dump_records(records)))
+            changes.append(atomic.Change(self.bookings_path, dump_records(records)))
+        keep = self._keep(entry)
         lines = [json.dumps(e, ensure_ascii=False) for e in [*self._adopted, entry]]
-        atomic.commit(self.data_dir, files, self.audit_path, "\n".join(lines), entry["commit"])
+        paths = [change.path for change in changes]
+        atomic.commit(self.data_dir, changes, self.audit_path, "\n".join(lines), entry["commit"], keep=keep,
+                      check=lambda: self._check_unchanged(paths))
+        self.kept = [k.path.name for k in keep]
+        for change in changes:
+            self._seen[change.path] = files.written(change.path, change.content)
+
+    def _check_unchanged(self, paths: list[Path]) -> None:
+        for path in paths:
+            if not files.unchanged(path, self._seen.get(path)):
+                state = "was created" if self._seen.get(path) is None else "was changed"
+                raise ConcurrentEdit(
+                    f"{path}: {state} by another program (an editor?) while this command ran; nothing "
+                    f"was written: run the command again")
+
+    def _keep(self, entry: Entry) -> list[atomic.Keep]:
+        """For `replace_all`: copies of the replaced data files, kept as `NAME.replaced-STAMP`
+        (STAMP the commit's UTC time, YYYYMMDDTHHMMSSZ; `-2`, `-3`... within one second) and
+        named in the audit entry's `replaced`, so `init --force` never loses a hotel."""
+        if self._replaced is None:
+            return []
+        keep = atomic.kept_copies([self.rooms_path, self.bookings_path], str(entry["at"]))
+        if keep:
+            entry["replaced"] = [k.path.name for k in keep]
+        return keep
 
     def history(self) -> list[dict[str, Any]]:
-        try:
-            lines = self.audit_path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except FileNotFoundError:
+        fd = files.open_regular(self.audit_path, AUDIT_ADVICE)
+        if fd is None:
             return []
+        try:
+            lines = files.read_all(fd).decode("utf-8", errors="replace").splitlines()
         except OSError as exc:
             raise DataInvalid(f"{AUDIT_FILE}: cannot be read: {exc.strerror}") from None
+        finally:
+            os.close(fd)
         entries = []
         for line in lines:
             try:
@@ -290,7 +357,7 @@ class JsonUnitOfWork(UnitOfWork):
 
     def _id_mark(self) -> int:
         """The highest booking number ever issued, from the last audit line (SPEC §1)."""
-        last = _last_line(self.audit_path)
+        last = files.last_line(self.audit_path, AUDIT_ADVICE)
         if not last:
             return 0
         try:
@@ -308,24 +375,3 @@ def _records(objects: list[Room] | list[Booking], key: str, touched: AbstractSet
     return [obj.record if obj.record is not None and getattr(obj, key) not in touched else obj.as_record()
             for obj in objects]
 
-
-def _last_line(path: Path) -> bytes:
-    """The last complete line of a file, read from the end (the audit can be long)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return b""
-    try:
-        size = os.fstat(fd).st_size
-        window = 4096
-        while True:
-            start = max(0, size - window)
-            os.lseek(fd, start, os.SEEK_SET)
-            chunk = os.read(fd, size - start)
-            body = chunk.rstrip(b"\n")
-            cut = body.rfind(b"\n")
-            if cut >= 0 or start == 0:
-                return body[cut + 1:]
-            window *= 4
-    finally:
-        os.close(fd)
