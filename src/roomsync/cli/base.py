@@ -142,7 +142,18 @@ class Desk:
     def files(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
         from roomsync.storage.json_store import JsonUnitOfWork
 
-        return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create, read_only=read_only)
+        return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create, read_only=read_only,
+                              command=self.command_line, on_wait=self._say_waiting)
+
+    def _say_waiting(self, holder: str) -> None:
+        """Waiting for the lock is said on a terminal (after a second), naming who holds it."""
+        try:
+            if sys.stderr.isatty():
+                sys.stderr.write(f"roomsync: waiting for the lock on {self.data_dir}, held by {holder}; "
+                                 f"giving up after {self.lock_timeout:g} s (--lock-timeout)\n")
+                sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
 
     @property
     def where(self) -> dict[str, str]:
