@@ -18,10 +18,11 @@ from datetime import date
 from itertools import combinations
 from typing import Any, Self
 
+from roomsync.domain.channels import Channel, parse_duration
 from roomsync.domain.model import ACTIVE, Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.stays import stays_overlap
 from roomsync.errors import DataInvalid, RoomsyncError
-from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number
+from roomsync.storage.base import Bookings, Channels, Rooms, UnitOfWork, booking_number
 
 Record = dict[str, Any]
 
@@ -35,6 +36,8 @@ class FakeStore:
     id_mark: int = 0
     entries: list[dict[str, Any]] = field(default_factory=list)
     exists: bool = False
+    channels: list[Record] = field(default_factory=list)
+    fetch_state: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def room_from_record(record: Record) -> Room:
@@ -44,6 +47,31 @@ def room_from_record(record: Record) -> Room:
 def booking_from_record(record: Record) -> Booking:
     return Booking(record["id"], str(record["room"]), record["guest"], date.fromisoformat(record["arrival"]),
                    date.fromisoformat(record["departure"]), BookingStatus(record["status"]), copy.deepcopy(record))
+
+
+def channel_from_record(record: Record) -> Channel:
+    span = parse_duration(record.get("cancel_after", "12h"))
+    assert span is not None
+    return Channel(record["name"], record["room"], record["url"], span,
+                   copy.deepcopy(record.get("conflicts", [])), copy.deepcopy(record))
+
+
+class FakeChannels(Channels):
+    def __init__(self, channels: Iterable[Channel]) -> None:
+        super().__init__()
+        self._channels = list(channels)
+
+    def get(self, name: str) -> Channel | None:
+        return next((channel for channel in self._channels if channel.name == name), None)
+
+    def all(self) -> list[Channel]:
+        return list(self._channels)
+
+    def _place(self, channel: Channel) -> None:
+        self._channels.append(channel)
+
+    def _drop(self, channel: Channel) -> None:
+        self._channels.remove(channel)
 
 
 class FakeRooms(Rooms):
@@ -149,6 +177,16 @@ class FakeUnitOfWork(UnitOfWork):
     def _stored_counts(self) -> tuple[int, int]:
         return len(self.store.rooms), len(self.store.bookings)
 
+    def _open_channels(self) -> FakeChannels:
+        return FakeChannels(channel_from_record(r) for r in self.store.channels)
+
+    def fetch_state(self) -> dict[str, dict[str, Any]]:
+        return copy.deepcopy(self.store.fetch_state)
+
+    def store_fetch_state(self, state: dict[str, dict[str, Any]]) -> None:
+        if not self.read_only:
+            self.store.fetch_state = copy.deepcopy(state)
+
     def _hold_only(self, rooms: list[Room], bookings: list[Booking]) -> None:
         self.rooms = FakeRooms(rooms)
         self.bookings = FakeBookings(bookings, self.bookings.id_mark)
@@ -161,7 +199,10 @@ class FakeUnitOfWork(UnitOfWork):
         rooms = [room.as_record() for room in self.rooms.all()]
         bookings = [booking.as_record() for booking in self.bookings.all()]
         entries = copy.deepcopy([*self._adopted, entry])
+        channels = (copy.deepcopy([c.as_record() for c in self._channels.all()]) if self._channels is not None
+                    else self.store.channels)
         self.store.rooms, self.store.bookings = copy.deepcopy(rooms), copy.deepcopy(bookings)
+        self.store.channels = channels
         self.store.entries += entries
         self.store.id_mark = entry["booking_id_mark"]
         self.store.exists = True
@@ -170,7 +211,7 @@ class FakeUnitOfWork(UnitOfWork):
     # -- test helpers ------------------------------------------------------------------
     def rollback(self) -> None:
         """Forget every change since the last commit (what leaving without commit means)."""
-        self._replaced, self._adopted = None, []
+        self._replaced, self._adopted, self._channels = None, [], None
         self.rooms = FakeRooms(room_from_record(r) for r in self.store.rooms)
         self.bookings = FakeBookings((booking_from_record(b) for b in self.store.bookings), self.store.id_mark)
 

@@ -78,6 +78,11 @@ def sync(uow: FakeUnitOfWork, chan: Channel, fetched: Feed, clock: Clock = CLOCK
     return report
 
 
+def status_reasons(uow: FakeUnitOfWork, kind: str) -> list[tuple[str, str | None]]:
+    """The last commit's status changes of rooms (or bookings), each with its audit reason."""
+    return [(c[kind], c.get("reason")) for c in uow.history()[-1]["changes"] if kind in c and c["field"] == "status"]
+
+
 def later(hours: float, days: int = 0) -> Clock:
     return Clock(TODAY + timedelta(days=days), f"2026-11-{27 + days}T{9 + int(hours):02d}:30:00Z")
 
@@ -86,7 +91,7 @@ def nothing_marked(uow: FakeUnitOfWork) -> bool:
     """No booking added or saved and no room saved since the last commit: nothing to write."""
     bookings, rooms = uow.bookings, uow.rooms
     assert isinstance(bookings, FakeBookings) and isinstance(rooms, FakeRooms)
-    return bookings.added == bookings.saved == [] and rooms.saved == []
+    return not (bookings.added or bookings.changed or bookings.removed or rooms.saved or rooms.added)
 
 
 def get(uow: FakeUnitOfWork, booking_id: str) -> Booking:
@@ -239,7 +244,7 @@ def test_a_new_stay_arriving_today_makes_the_room_reserved_in_the_same_commit() 
     uow = hotel()
     sync(uow, channel(), feed(stay("uid-1", 0, 2)))
     assert uow.rooms.get("101").status is RoomStatus.RESERVED  # type: ignore[union-attr]
-    assert ("101", "Reservation due today") in [(n, r) for n, r in uow.history()[-1]["rooms"]]
+    assert ("101", "Reservation due today") in status_reasons(uow, "room")
 
 
 def test_a_new_stay_that_has_already_begun_is_imported_as_a_late_arrival() -> None:
@@ -485,7 +490,8 @@ def test_a_late_arrival_cancelled_on_the_site_is_cancelled_and_frees_its_room_wi
     report = sync(uow, channel(), feed(stay("uid-1", -1, 2, cancelled=True)))
     assert report.cancelled == ["B-000001"]
     assert uow.rooms.get("101").status is RoomStatus.AVAILABLE  # type: ignore[union-attr]
-    assert uow.history()[-1]["rooms"] == [("101", "channel booking: stay cancelled on the site")]
+    assert status_reasons(uow, "room") == [("101", "channel booking: stay cancelled on the site")]
+    assert status_reasons(uow, "booking") == [("B-000001", "channel booking: stay cancelled on the site")]
 
 
 def test_a_guest_in_house_is_never_cancelled_by_the_site() -> None:

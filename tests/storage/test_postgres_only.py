@@ -17,14 +17,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import TODAY, Result, run_cli, shipped_data
+
 from roomsync.storage.records import dump_records
 
 from .conftest import (
-    SESSION_PREFIX, Cluster, closed_port, connect, conninfo, make_url, shown, urlparts, with_password, with_port,
+    SESSION_PREFIX,
+    Cluster,
+    closed_port,
+    connect,
+    conninfo,
+    make_url,
+    shown,
+    urlparts,
+    with_password,
+    with_port,
 )
-from .contract import ADA, DONALD, KATHERINE, MARGARET, SAMPLE_IDS, by_key, d, overlapping_active
+from .contract import (
+    ADA,
+    DONALD,
+    KATHERINE,
+    MARGARET,
+    SAMPLE_IDS,
+    by_key,
+    d,
+    overlapping_active,
+)
 
 SECRET = "Zz-s3cret-pw-9f2"
 
@@ -148,7 +166,7 @@ def test_init_json_is_store_without_password_hotel_and_counts(pg_url: str, hotel
 def test_init_creates_the_versioned_schema_and_properties_share_it(scratch_db: str) -> None:
     east, west = Hotel(scratch_db, "east"), Hotel(scratch_db, "west")
     assert east.init("--sample")["rooms"] == 15
-    assert east.sql("SELECT value FROM roomsync_meta WHERE key = 'schema_version'") == [("1",)]
+    assert east.sql("SELECT value FROM roomsync_meta WHERE key = 'schema_version'") == [("2",)]
     assert west.init()["rooms"] == 0
     assert west.ok("rooms") == []
     east.ok("checkin", "101")
@@ -197,6 +215,17 @@ def test_a_newer_schema_version_is_refused_with_data_invalid(scratch_db: str) ->
     assert (result.code, error_of(result)["code"]) == (3, "DATA_INVALID")
     assert east.sql("SELECT status FROM bookings WHERE hotel_id = 'east' AND id = %s", [KATHERINE]) == [("Reserved",)]
     assert east.sql("SELECT count(*) FROM hotels") == [(1,)]
+
+
+def test_a_version_1_schema_is_migrated_by_the_first_command_even_a_read_only_one(scratch_db: str) -> None:
+    east = Hotel(scratch_db, "east")
+    east.init("--sample")
+    east.sql("DROP TABLE channel_fetches, channels")  # as roomsync before channels left it
+    east.sql("UPDATE roomsync_meta SET value = '1' WHERE key = 'schema_version'")
+    assert len(east.ok("rooms")) == 15
+    assert east.sql("SELECT value FROM roomsync_meta WHERE key = 'schema_version'") == [("2",)]
+    assert east.sql("SELECT count(*) FROM channels") == [(0,)]
+    assert east.bookings()[KATHERINE]["status"] == "Reserved"
 
 
 @pytest.mark.parametrize("argv", [("rooms",), ("checkin", "101"), ("init", "--sample"),
@@ -698,6 +727,22 @@ def test_export_after_import_reproduces_the_shipped_pair_byte_for_byte(tmp_path:
     assert target_audit[:len(source_audit)] == source_audit, "the audit trail travels with the hotel"
     assert [e["command"][1] for e in target_audit[len(source_audit):]] == ["import", "export"]
     assert run_cli("validate", "--data-dir", str(target), "--today", TODAY).code == 0
+
+
+def test_channels_travel_with_import_and_export_byte_for_byte(tmp_path: Path, pg_url: str, hotel_code: str) -> None:
+    source = shipped_data(tmp_path)
+    channels = [{"name": "booking", "note": "listing 7", "room": "101", "url": "https://x.example/a.ics?t=SECRET42",
+                 "cancel_after": "720m", "conflicts": [{"code": "CHANNEL_CONFLICT", "room": "101", "z": 1, "a": 2}]},
+                {"name": "vrbo", "room": "102", "url": "/srv/vrbo.ics", "cancel_after": "0s", "conflicts": []}]
+    (source / "channels.json").write_bytes(dump_records(channels))
+    property_ = Hotel(pg_url, hotel_code)
+    assert transfer("import", source, property_).code == 0
+    assert property_.sql("SELECT name FROM channels WHERE hotel_id = %s ORDER BY pos", [hotel_code]) == [
+        ("booking",), ("vrbo",)]
+    target = tmp_path / "exported"
+    assert transfer("export", target, property_).code == 0
+    assert (target / "channels.json").read_bytes() == (source / "channels.json").read_bytes()
+    assert "SECRET42" not in json.dumps([c for e in audit_lines(target) for c in e["changes"] if "channel" in c])
 
 
 def test_the_booking_id_mark_travels_both_ways(tmp_path: Path, pg_url: str, hotel_code: str) -> None:

@@ -18,10 +18,11 @@ from roomsync.storage.json_store import JsonUnitOfWork
 from roomsync.storage.records import dump_records
 
 from .conftest import connect
+from .contract_channels import ChannelContract
 from .contract_uow import Opener, UnitOfWorkContract
 
 
-class TestJsonUnitOfWork(UnitOfWorkContract):
+class TestJsonUnitOfWork(UnitOfWorkContract, ChannelContract):
     @pytest.fixture
     def opener(self, tmp_path: Path) -> Opener:
         self.data = tmp_path / "data"
@@ -41,7 +42,7 @@ class TestJsonUnitOfWork(UnitOfWorkContract):
         self.monkeypatch.setattr(atomic, "_append_audit", disk_full)
 
 
-class TestPostgresUnitOfWork(UnitOfWorkContract):
+class TestPostgresUnitOfWork(UnitOfWorkContract, ChannelContract):
     guards_overlaps = True
 
     @pytest.fixture
@@ -79,7 +80,7 @@ class TestPostgresUnitOfWork(UnitOfWorkContract):
         self.monkeypatch.setattr(PgUnitOfWork, "_flush", flush_then_fail)
 
 
-class TestFakeUnitOfWork(UnitOfWorkContract):
+class TestFakeUnitOfWork(UnitOfWorkContract, ChannelContract):
     @pytest.fixture
     def opener(self) -> Opener:
         self.store = FakeStore()

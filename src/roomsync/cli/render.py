@@ -93,7 +93,8 @@ def fix_json(fix: Fix) -> dict[str, Any]:
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
-    return {"code": finding.code, "message": finding.message, "room": finding.room, "bookings": finding.bookings}
+    return {"code": finding.code, "message": finding.message, "room": finding.room, "bookings": finding.bookings,
+            **finding.extra}
 
 
 def reconcile_json(report: Report) -> dict[str, Any]:

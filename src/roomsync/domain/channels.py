@@ -43,12 +43,36 @@ _BLOCKS = frozenset({
 _GUEST_SUMMARY = re.compile(r"\s*(?:reserved|booked)\s*-\s*(?P<guest>.*)", re.IGNORECASE | re.DOTALL)
 
 
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+"""A channel's name: it becomes a file name (`ical --all`'s channel-NAME.ics) and a CLI word."""
+_DURATION = re.compile(r"(\d{1,9})([smhd])")
+_UNIT_SECONDS = {"d": 86_400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """`12h`, `30m`, `2d`, `0s` (as `watch --every` spells them, zero allowed); None if not one."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None:
+        return None
+    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+def duration_text(span: timedelta) -> str:
+    """The shortest exact spelling of a duration in one unit (`12h`, `90m`, `0s`)."""
+    seconds = int(span.total_seconds())
+    for unit, size in _UNIT_SECONDS.items():
+        if seconds % size == 0 and (seconds or unit == "s"):
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 @dataclass(slots=True)
 class Channel:
     """One feed for one room, as `channels.json` holds it (SPEC's field names).
 
     `conflicts` are the CHANNEL_CONFLICT problems the last good fetch found, kept until a
     later good fetch no longer finds them, so the nightly `validate` keeps failing on them.
+    `record` is the record as read (key order and unknown fields kept on rewrite).
     """
 
     name: str
@@ -56,6 +80,19 @@ class Channel:
     url: str
     cancel_after: timedelta = DEFAULT_CANCEL_AFTER
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    record: dict[str, Any] | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        """The record to store: the one read with the known fields updated in place, new
+        ones appended (a hand-written `cancel_after` spelling is kept while it still holds)."""
+        base = dict(self.record or {})
+        written = base.get("cancel_after")
+        same = isinstance(written, str) and parse_duration(written) == self.cancel_after
+        core = {"name": self.name, "room": self.room, "url": self.url,
+                "cancel_after": written if same else duration_text(self.cancel_after),
+                "conflicts": self.conflicts}
+        base.update(core)
+        return base
 
 
 def _squeezed(text: str) -> str:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.stays import expected_status, held_nights, is_due, ranges_overlap
@@ -31,6 +32,8 @@ class Finding:
     message: str
     room: str | None = None
     bookings: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Fields a kind of finding adds to its JSON object (a channel's: `channel`, `uid`...)."""
 
 
 @dataclass(slots=True)

@@ -22,6 +22,7 @@ from roomsync.domain.channels import (
     CHANNEL_UID,
     MISSING_SINCE,
     Channel,
+    duration_text,
     grace_over,
     guest_from_summary,
     ignore_reason,
@@ -31,10 +32,10 @@ from roomsync.domain.channels import (
 )
 from roomsync.domain.feed import Feed, Stay
 from roomsync.domain.model import Booking, BookingStatus, Room
-from roomsync.domain.reconcile import Finding
 from roomsync.domain.stays import expected_status, held_nights, ranges_overlap
 from roomsync.errors import Refused
-from roomsync.operations.desk import Clock, new_booking, rederive, save_booking
+from roomsync.domain.calendar import Clock
+from roomsync.operations.desk import new_booking, rederive, save_booking
 from roomsync.operations.stays import amend, reinstate
 from roomsync.storage.base import UnitOfWork
 
@@ -73,6 +74,12 @@ class ChannelReport:
     def mark_updated(self, booking: Booking) -> None:
         if booking.id not in self.updated:
             self.updated.append(booking.id)
+
+
+def channel_warning(code: str, channel: Channel, message: str, bookings: list[str] | None = None) -> dict[str, Any]:
+    """A §4 warning object naming its channel (CHANNEL_FETCH_FAILED, _FEED_EMPTY, _STALE)."""
+    return {"code": code, "message": message, "room": channel.room, "bookings": bookings or [],
+            "channel": channel.name}
 
 
 def cancelled_on_site(channel: Channel) -> str:
@@ -229,7 +236,8 @@ class _FeedSync:
         booking.status = BookingStatus.CANCELLED
         booking.stamp(CANCELLED_BY, BY_CHANNEL)
         booking.stamp(MISSING_SINCE, None)
-        save_booking(self.uow, booking, self.clock)
+        booking.stamp("updated_at", self.clock.now)
+        self.uow.bookings.save(booking, reason)  # the audit says why no person's command did it
         self._rederive(self.uow.rooms.get(booking.room), reason)
         self.report.cancelled.append(booking.id)
         self.report.reasons[booking.id] = reason
@@ -343,10 +351,9 @@ class _FeedSync:
             f"applied to booking {booking.id}: {refusal.code}: {refusal.message}")
 
     def _conflict(self, stay: Stay, room: str, bookings: list[str], message: str) -> dict[str, Any]:
-        problem = Finding("CHANNEL_CONFLICT", message, room, bookings).as_json()
-        problem.update({"channel": self.channel.name, "uid": stay.uid,
-                        "arrival": stay.arrival.isoformat(), "departure": stay.departure.isoformat()})
-        return problem
+        return {"code": "CHANNEL_CONFLICT", "message": message, "room": room, "bookings": bookings,
+                "channel": self.channel.name, "uid": stay.uid,
+                "arrival": stay.arrival.isoformat(), "departure": stay.departure.isoformat()}
 
     def _warn_empty(self) -> None:
         """A site serving an empty feed by mistake must not go unnoticed while the grace time runs."""
@@ -354,11 +361,8 @@ class _FeedSync:
         if not coming:
             return
         channel = self.channel
-        warning = Finding(
-            "CHANNEL_FEED_EMPTY",
+        self.report.warnings.append(channel_warning(
+            "CHANNEL_FEED_EMPTY", channel,
             f"Channel {channel.name}: the site's feed lists no stay at all, yet {len(coming)} booking(s) from it "
             f"are still to come ({', '.join(coming)}); check the listing on the site before the grace time "
-            f"({channel.cancel_after}) cancels them.",
-            channel.room, coming).as_json()
-        warning["channel"] = channel.name
-        self.report.warnings.append(warning)
+            f"({duration_text(channel.cancel_after)}) cancels them.", coming))

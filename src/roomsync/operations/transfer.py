@@ -6,10 +6,12 @@ commits the target's unit of work once (the source is only read).
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from itertools import pairwise
 from typing import Any
 
+from roomsync.domain.channels import Channel
 from roomsync.domain.model import Booking, Room
 from roomsync.domain.stays import ranges_overlap
 from roomsync.errors import AlreadyExists, DataInvalid, Refused
@@ -48,13 +50,21 @@ def _no_nul(name: str, position: int, label: str, record: dict[str, Any]) -> Non
                               f"character, which PostgreSQL text cannot hold; remove it first")
 
 
+def carried_channels(source: UnitOfWork) -> list[Channel]:
+    """The source's channels as new objects of the target: `channels.json` travels with the
+    hotel (its conflicts and unknown fields included), as tables do on PostgreSQL."""
+    return [Channel(c.name, c.room, c.url, c.cancel_after, copy.deepcopy(c.conflicts),
+                    copy.deepcopy(c.as_record()))
+            for c in source.channels.all()]
+
+
 def import_hotel(source: UnitOfWork, target: UnitOfWork, *, replace: bool) -> tuple[int, int]:
     rooms, bookings = source.rooms.all(), source.bookings.all()
     check_storable(rooms, bookings)
     if not replace and (target.rooms.all() or target.bookings.all()):
         raise AlreadyExists(f"{target.location} already holds rooms or bookings; pass --replace to replace them "
                             f"(its audit trail is kept).")
-    target.replace_all(rooms, bookings)
+    target.replace_all(rooms, bookings, carried_channels(source))
     target.adopt_history(source.history(), source.id_mark())
     return len(rooms), len(bookings)
 
@@ -63,6 +73,6 @@ def export_hotel(source: UnitOfWork, target: UnitOfWork, *, force: bool) -> tupl
     if target.exists() and not force:
         raise AlreadyExists(f"{target.location} already holds a hotel; pass --force to replace it.")
     rooms, bookings = source.rooms.all(), source.bookings.all()
-    target.replace_all(rooms, bookings)
+    target.replace_all(rooms, bookings, carried_channels(source))
     target.adopt_history(source.history(), source.id_mark())
     return len(rooms), len(bookings)

@@ -70,8 +70,8 @@ class RoomChanges(Protocol):
     removed: dict[str, Room]
 
 
-def hotel_changes(rooms: RoomChanges, removed: Iterable[Booking],
-                  changed: Iterable[Booking], added: Iterable[Booking]) -> list[Change]:
+def hotel_changes(rooms: RoomChanges, removed: Iterable[Booking], changed: Iterable[Booking],
+                  added: Iterable[Booking], reasons: dict[str, str] | None = None) -> list[Change]:
     """Every change of one commit: rooms removed, changed and added, then bookings removed,
     changed and added.
 
@@ -83,8 +83,9 @@ def hotel_changes(rooms: RoomChanges, removed: Iterable[Booking],
                 for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
     changes += [c for room in rooms.added.values() for c in record_changes("room", room.number, None, room.as_record())]
     changes += [c for b in removed for c in record_changes("booking", b.id, b.record, None)]
+    why = reasons or {}
     changes += [c for b in changed if b.record is not None
-                for c in record_changes("booking", b.id, b.record, b.as_record())]
+                for c in record_changes("booking", b.id, b.record, b.as_record(), why.get(b.id))]
     changes += [c for b in added for c in record_changes("booking", b.id, None, b.as_record())]
     return changes
 

@@ -56,6 +56,14 @@ What each method promises, on every store
   store means a hand edit or a race the rules could not see.
 - `history()`: every audit entry, oldest first.
 - `location`: where the hotel lives, for messages (a directory, or a URL without password).
+- `channels.get/all/add/save/remove`: the booking sites' feeds (SPEC §9), committed data like
+  rooms, in file order, audited as `{"channel": NAME, "field", "old", "new"}` with the feed's
+  URL shown without its secret. They are read on first use only (`checkin` never reads them);
+  a store holding none gives an empty list. `replace_all(..., channels=[...])` replaces them too.
+- `fetch_state()` / `store_fetch_state(state)`: the channels' fetch cache (validators, last
+  body, when, outcome), outside the audit and the commit: `store_fetch_state` writes at once,
+  after the sync's commit. Losing it only costs a full download, so a cache that cannot be
+  read is an empty one, never an error.
 
 Operations and the CLI see only this interface: they never touch files, JSON or SQL.
 """
@@ -69,6 +77,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from roomsync.domain.channels import Channel
 from roomsync.domain.model import Booking, Room
 from roomsync.storage.audit import (
     Entry,
@@ -77,8 +86,9 @@ from roomsync.storage.audit import (
     replaced_hotel,
     utc_now,
 )
+from roomsync.storage.channel_repo import Channels
 
-__all__ = ["BOOKING_ID", "Bookings", "CommitNotAllowed", "Rooms", "UnitOfWork", "booking_number",
+__all__ = ["BOOKING_ID", "Bookings", "Channels", "CommitNotAllowed", "Rooms", "UnitOfWork", "booking_number",
            "format_booking_id", "utc_now"]  # utc_now: still imported from here by callers
 
 BOOKING_ID = re.compile(r"B-(\d+)")
@@ -151,6 +161,8 @@ class Bookings(ABC):
         self.added: dict[str, Booking] = {}
         self.changed: dict[str, Booking] = {}
         self.removed: dict[str, Booking] = {}
+        self.reasons: dict[str, str] = {}
+        """Why a booking's status changed, when the change came from no person (a feed)."""
 
     @abstractmethod
     def get(self, booking_id: str) -> Booking | None: ...
@@ -200,9 +212,13 @@ class Bookings(ABC):
         self.id_mark = max(self.id_mark, booking_number(booking.id))
         self._place(booking)
 
-    def save(self, booking: Booking) -> None:
+    def save(self, booking: Booking, reason: str | None = None) -> None:
+        """Mark a booking changed; `reason` explains its status change in the audit (a later
+        save without one keeps the earlier)."""
         if booking.id not in self.added:
             self.changed[booking.id] = booking
+        if reason:
+            self.reasons[booking.id] = reason
         self._update(booking)
 
     def remove(self, booking: Booking) -> None:
@@ -219,7 +235,7 @@ class Bookings(ABC):
         return format_booking_id(self.id_mark)
 
     def forget_changes(self) -> None:
-        self.added, self.changed, self.removed = {}, {}, {}
+        self.added, self.changed, self.removed, self.reasons = {}, {}, {}, {}
 
 
 class UnitOfWork(ABC):
@@ -230,6 +246,7 @@ class UnitOfWork(ABC):
 
     def __init__(self, *, read_only: bool = False) -> None:
         self.read_only = read_only
+        self._channels: Channels | None = None
         self._replaced: tuple[int, int] | None = None  # counts of the hotel `replace_all` replaced
         self._adopted: list[Entry] = []
         self._committed = False
@@ -253,6 +270,25 @@ class UnitOfWork(ABC):
     def history(self) -> list[Entry]:
         """Audit entries, oldest first."""
 
+    @property
+    def channels(self) -> Channels:
+        """The channels, read on first use: commands that never look at them never read them."""
+        if self._channels is None:
+            self._channels = self._open_channels()
+        return self._channels
+
+    @abstractmethod
+    def _open_channels(self) -> Channels:
+        """The store's channels as committed (an empty repository when it holds none)."""
+
+    @abstractmethod
+    def fetch_state(self) -> dict[str, dict[str, Any]]:
+        """The fetch cache by channel name; empty when missing or unreadable."""
+
+    @abstractmethod
+    def store_fetch_state(self, state: dict[str, dict[str, Any]]) -> None:
+        """Replace the fetch cache at once (outside the commit and the audit)."""
+
     @abstractmethod
     def _stored_counts(self) -> tuple[int, int]:
         """How many rooms and bookings the store holds now (before this commit)."""
@@ -269,13 +305,21 @@ class UnitOfWork(ABC):
     def _write(self, entry: Entry) -> None:
         """Write every remembered change, the adopted history and `entry`, all or nothing."""
 
-    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking]) -> None:
-        """`init`/`import`/`export`: the hotel becomes exactly these rooms and bookings."""
+    def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking],
+                    channels: Iterable[Channel] | None = None) -> None:
+        """`init`/`import`/`export`: the hotel becomes exactly these rooms and bookings (and
+        channels, when given; left as they are otherwise)."""
         rooms, bookings = list(rooms), list(bookings)
         if self._replaced is None:
             self._replaced = self._stored_counts()
         mark = self.bookings.id_mark
         self._hold_only(rooms, bookings)
+        if channels is not None:
+            wanted = list(channels)
+            for channel in list(self.channels.all()):
+                self.channels.remove(channel)
+            for channel in wanted:
+                self.channels.add(channel)
         self.bookings.id_mark = max(mark, *(booking_number(b.id) for b in bookings), 0)
 
     def adopt_history(self, entries: list[Entry], id_mark: int) -> None:
@@ -290,10 +334,13 @@ class UnitOfWork(ABC):
 
     def _changes(self) -> list[dict[str, Any]]:
         """The audit's changes of everything remembered since the unit of work began."""
+        channel_changes = self._channels.changes() if self._channels is not None else []
         if self._replaced is not None:
-            return replaced_hotel(*self._replaced, len(self.rooms.all()), len(self.bookings.all()))
-        return hotel_changes(self.rooms, self.bookings.removed.values(),
-                             self.bookings.changed.values(), self.bookings.added.values())
+            return [*replaced_hotel(*self._replaced, len(self.rooms.all()), len(self.bookings.all())),
+                    *channel_changes]
+        return [*hotel_changes(self.rooms, self.bookings.removed.values(), self.bookings.changed.values(),
+                               self.bookings.added.values(), self.bookings.reasons),
+                *channel_changes]
 
     def commit(self, command: list[str], at: str | None = None) -> Entry | None:
         """Write all changes and one audit entry stamped `at` (default: the wall clock), all
@@ -317,4 +364,6 @@ class UnitOfWork(ABC):
         self._replaced, self._adopted = None, []
         self.rooms.forget_changes()
         self.bookings.forget_changes()
+        if self._channels is not None:
+            self._channels.forget_changes()
         return entry

@@ -22,7 +22,21 @@ from roomsync.domain.model import ACTIVE, Booking, Room
 from roomsync.errors import ConcurrentEdit, DataInvalid, WriteFailed
 from roomsync.storage import atomic, files
 from roomsync.storage.audit import Entry, current_user
-from roomsync.storage.base import Bookings, Rooms, UnitOfWork, booking_number, format_booking_id
+from roomsync.storage.base import (
+    Bookings,
+    Rooms,
+    UnitOfWork,
+    booking_number,
+    format_booking_id,
+)
+from roomsync.storage.json_channels import (
+    CACHE_FILE,
+    CHANNELS_FILE,
+    JsonChannels,
+    parse_channels,
+    read_cache,
+    write_cache,
+)
 from roomsync.storage.lock import HotelLock
 from roomsync.storage.records import dump_records, parse_bookings, parse_rooms
 
@@ -185,6 +199,10 @@ class JsonUnitOfWork(UnitOfWork):
     def audit_path(self) -> Path:
         return self.data_dir / AUDIT_FILE
 
+    @property
+    def channels_path(self) -> Path:
+        return self.data_dir / CHANNELS_FILE
+
     def __enter__(self) -> JsonUnitOfWork:
         if not files.check_directory(self.data_dir):
             if not self.create:
@@ -220,7 +238,7 @@ class JsonUnitOfWork(UnitOfWork):
     def _recover(self) -> None:
         """Complete or undo an interrupted commit; a reader takes the lock exclusive for that,
         and one that may not write stops (it cannot, and must not read half a commit)."""
-        data_files = [self.rooms_path, self.bookings_path]
+        data_files = [self.rooms_path, self.bookings_path, self.channels_path]
         if not self.read_only or not atomic.pending(self.data_dir):
             atomic.recover(self.data_dir, data_files)
             return
@@ -280,6 +298,26 @@ class JsonUnitOfWork(UnitOfWork):
     def exists(self) -> bool:
         return self._exists
 
+    def _open_channels(self) -> JsonChannels:
+        """`channels.json` as committed, read (and checked) on first use; missing: no channel."""
+        data = self._read(self.channels_path)
+        if data is None:
+            return JsonChannels([])
+        try:
+            return JsonChannels(parse_channels(data, CHANNELS_FILE))
+        except DataInvalid:
+            if not self.create:
+                raise
+            return JsonChannels([])  # `init --force` / `import` may replace a file that no longer loads
+
+    def fetch_state(self) -> dict[str, dict[str, Any]]:
+        return read_cache(self.data_dir / CACHE_FILE)
+
+    def store_fetch_state(self, state: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            return
+        write_cache(self.data_dir / CACHE_FILE, state)
+
     def _stored_counts(self) -> tuple[int, int]:
         return len(self.rooms.list), len(self.bookings.list)
 
@@ -307,6 +345,9 @@ class JsonUnitOfWork(UnitOfWork):
             touched = self.bookings.changed.keys() | self.bookings.added.keys()
             records = _records(self.bookings.list, "id", touched, rebuild=replaced)
             changes.append(atomic.Change(self.bookings_path, dump_records(records)))
+        if self._channels is not None and any("channel" in change for change in entry["changes"]):
+            records = [channel.as_record() for channel in self._channels.all()]
+            changes.append(atomic.Change(self.channels_path, dump_records(records)))
         keep = self._keep(entry)
         lines = [json.dumps(e, ensure_ascii=False) for e in [*self._adopted, entry]]
         paths = [change.path for change in changes]

@@ -12,7 +12,7 @@ from typing import Any
 
 from roomsync.errors import DataInvalid
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -72,6 +72,30 @@ CREATE TABLE audit (
   entry     json        NOT NULL
 );
 CREATE INDEX audit_hotel ON audit (hotel_id, seq);
+""",
+    # Channels (SPEC §9): committed like rooms, in file order; their fetch cache beside them,
+    # outside the audit. `conflicts` and `extra` are `json` for the reason given above.
+    2: """
+CREATE TABLE channels (
+  hotel_id     text    NOT NULL REFERENCES hotels(id),
+  name         text    NOT NULL CHECK (name ~ '^[a-z0-9][a-z0-9_-]*$'),
+  pos          integer NOT NULL,
+  room         text    NOT NULL,
+  url          text    NOT NULL,
+  cancel_after text    NOT NULL,
+  conflicts    json    NOT NULL DEFAULT '[]',
+  extra        json    NOT NULL DEFAULT '{}',
+  key_order    text[]  NOT NULL,
+  PRIMARY KEY (hotel_id, name),
+  UNIQUE (hotel_id, pos) DEFERRABLE INITIALLY DEFERRED
+);
+
+CREATE TABLE channel_fetches (
+  hotel_id text NOT NULL REFERENCES hotels(id),
+  name     text NOT NULL,
+  state    json NOT NULL,
+  PRIMARY KEY (hotel_id, name)
+);
 """,
 }
 

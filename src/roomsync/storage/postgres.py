@@ -35,6 +35,7 @@ from roomsync.storage.base import (
     format_booking_id,
 )
 from roomsync.storage.names import without_password
+from roomsync.storage.pg_channels import PgChannels, read_fetch_state, write_fetch_state
 
 ROOM_CORE = ("number", "status", "type")
 BOOKING_CORE = ("id", "room", "guest", "arrival", "departure", "status")
@@ -277,6 +278,7 @@ class PgUnitOfWork(UnitOfWork):
 
     def _begin(self, psycopg: Any) -> None:
         try:
+            self._upgrade_older_schema()
             if self.read_only:
                 self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             if self.create:
@@ -302,6 +304,16 @@ class PgUnitOfWork(UnitOfWork):
             self._exists = True  # the property's row is there
         self.mark_read = row[0]
 
+    def _upgrade_older_schema(self) -> None:
+        """A database of an older roomsync is brought up to date in a transaction of its own
+        (any command may be the first after an upgrade, a read-only one included)."""
+        version = pg_schema.schema_version(self.conn)
+        if version is not None and 0 < version < pg_schema.SCHEMA_VERSION:
+            pg_schema.migrate(self.conn, self.location, self.hotel)
+            self.conn.commit()
+        else:
+            self.conn.rollback()
+
     def __exit__(self, *exc_info: object) -> None:
         self._close()
 
@@ -316,6 +328,16 @@ class PgUnitOfWork(UnitOfWork):
 
     def exists(self) -> bool:
         return self._exists
+
+    def _open_channels(self) -> PgChannels:
+        return PgChannels.read(self)
+
+    def fetch_state(self) -> dict[str, dict[str, Any]]:
+        return read_fetch_state(self)
+
+    def store_fetch_state(self, state: dict[str, dict[str, Any]]) -> None:
+        if not self.read_only:
+            write_fetch_state(self, state)
 
     def _stored_counts(self) -> tuple[int, int]:
         row = self.query_one("SELECT (SELECT count(*) FROM rooms WHERE hotel_id = %s), "
@@ -412,6 +434,8 @@ class PgUnitOfWork(UnitOfWork):
             if self.bookings.added:
                 start = cur.execute("SELECT coalesce(max(pos), 0) FROM bookings WHERE hotel_id = %s", [h]).fetchone()[0]
                 self._copy_bookings(cur, list(self.bookings.added.values()), start)
+        if self._channels is not None:
+            cast(PgChannels, self._channels).flush(cur, h)
         for old in self._adopted:
             cur.execute("INSERT INTO audit (hotel_id, entry) VALUES (%s, %s)", [h, json.dumps(old, ensure_ascii=False)])
         if self.bookings.id_mark != self.mark_read:

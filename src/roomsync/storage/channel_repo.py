@@ -1,0 +1,77 @@
+"""The channels' repository, tracked like rooms until the commit (see the contract in base.py)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from roomsync.domain.channels import Channel
+from roomsync.storage.audit import record_changes
+
+
+class Channels(ABC):
+    """The booking sites' feeds, one per room each; tracked like rooms until the commit."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, Channel] = {}
+        self.added: dict[str, Channel] = {}
+        self.removed: dict[str, Channel] = {}
+
+    @abstractmethod
+    def get(self, name: str) -> Channel | None: ...
+
+    @abstractmethod
+    def all(self) -> list[Channel]: ...
+
+    @abstractmethod
+    def _place(self, channel: Channel) -> None:
+        """Hold a new channel after every other."""
+
+    @abstractmethod
+    def _drop(self, channel: Channel) -> None:
+        """Stop holding a channel."""
+
+    def add(self, channel: Channel) -> None:
+        """`channel add`: last in file order (the caller checked the name is free)."""
+        self.added[channel.name] = channel
+        self._place(channel)
+
+    def save(self, channel: Channel) -> None:
+        if channel.name not in self.added:
+            self.saved[channel.name] = channel
+
+    def remove(self, channel: Channel) -> None:
+        """`channel remove`: its bookings stay, with their `channel` fields."""
+        self._drop(channel)
+        if self.added.pop(channel.name, None) is None:
+            self.removed[channel.name] = channel
+        self.saved.pop(channel.name, None)
+
+    def changes(self) -> list[dict[str, Any]]:
+        """The audit's changes: removed, changed, added, the URL never with its secret."""
+        removed = [c for ch in self.removed.values() for c in record_changes("channel", ch.name, ch.record, None)]
+        changed = [c for ch in self.saved.values() for c in record_changes("channel", ch.name, ch.record, ch.as_record())]
+        added = [c for ch in self.added.values() for c in record_changes("channel", ch.name, None, ch.as_record())]
+        return [_without_secret(c) for c in [*removed, *changed, *added]]
+
+    def forget_changes(self) -> None:
+        for channel in [*self.saved.values(), *self.added.values()]:
+            channel.record = channel.as_record()
+        self.saved, self.added, self.removed = {}, {}, {}
+
+
+def _without_secret(change: dict[str, Any]) -> dict[str, Any]:
+    """A channel's change as the audit keeps it: a feed URL shows scheme, host and path only."""
+    from roomsync.channels.fetch import shown_url
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("url"), str):
+            return {**value, "url": shown_url(value["url"])}
+        return value
+
+    if change["field"] == "url":
+        return {**change, "old": shown_url(change["old"]) if isinstance(change["old"], str) else change["old"],
+                "new": shown_url(change["new"]) if isinstance(change["new"], str) else change["new"]}
+    if change["field"] is None:
+        return {**change, "old": shown(change["old"]), "new": shown(change["new"])}
+    return change

@@ -1,0 +1,113 @@
+"""The JSON store's channel parts: `channels.json` (committed data) and the fetch cache.
+
+`channels.json` is a JSON array beside the data files, hand-editable like them: unknown fields
+and key order are kept, and it is written in the same all-or-nothing commit. It is read only
+when a command first asks for `uow.channels`, so `checkin` never pays for (or fails on) it.
+
+The fetch cache `.roomsync-channels.json` is not data: validators, the last body, when and how
+each channel was last fetched. It is written atomically (temp, fsync, rename) after a sync;
+anything wrong with it reads as an empty cache, which only costs a full download.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from roomsync.domain.channels import NAME, Channel, parse_duration
+from roomsync.errors import DataInvalid
+from roomsync.storage.base import Channels
+from roomsync.storage.records import check_hand_edit
+
+CHANNELS_FILE = "channels.json"
+CACHE_FILE = ".roomsync-channels.json"
+
+
+class JsonChannels(Channels):
+    def __init__(self, channels: list[Channel]) -> None:
+        super().__init__()
+        self.list = channels
+
+    def get(self, name: str) -> Channel | None:
+        return next((channel for channel in self.list if channel.name == name), None)
+
+    def all(self) -> list[Channel]:
+        return self.list
+
+    def _place(self, channel: Channel) -> None:
+        self.list.append(channel)
+
+    def _drop(self, channel: Channel) -> None:
+        self.list.remove(channel)
+
+
+def _problem(name: str, position: int, record: dict[str, Any], field: str, what: str) -> DataInvalid:
+    label = record.get("name")
+    shown = f" (channel {label})" if isinstance(label, str) and label else ""
+    return DataInvalid(f"{name}: record {position}{shown}: {field}: {what}")
+
+
+def parse_channels(data: bytes, name: str = CHANNELS_FILE) -> list[Channel]:
+    """Every channel of the file, checked field by field; the first bad field is DataInvalid
+    naming file, record and field (as rooms.json and bookings.json are checked)."""
+    raw = check_hand_edit(name, "bookings", data)
+    channels: list[Channel] = []
+    seen: dict[str, int] = {}
+    for position, record in enumerate(raw, start=1):
+        if not isinstance(record, dict):
+            raise DataInvalid(f"{name}: record {position}: must be a JSON object, not {json.dumps(record)[:60]}")
+        for field in ("name", "room", "url"):
+            if field not in record:
+                raise _problem(name, position, record, field, "is missing: every channel needs one")
+            if not isinstance(record[field], str) or not record[field].strip():
+                raise _problem(name, position, record, field, f"{json.dumps(record[field])[:60]} is not a non-empty string")
+        channel_name = record["name"]
+        if not NAME.fullmatch(channel_name):
+            raise _problem(name, position, record, "name",
+                           f"{channel_name!r} is not a channel name (lower-case letters, digits, '_' and '-')")
+        if channel_name in seen:
+            raise _problem(name, position, record, "name", f"duplicate channel name, also record {seen[channel_name]}")
+        seen[channel_name] = position
+        cancel_after = record.get("cancel_after", "12h")
+        span = parse_duration(cancel_after) if isinstance(cancel_after, str) else None
+        if span is None:
+            raise _problem(name, position, record, "cancel_after",
+                           f"{json.dumps(cancel_after)[:60]} is not a duration such as 12h, 30m or 0s")
+        conflicts = record.get("conflicts", [])
+        if not isinstance(conflicts, list) or not all(isinstance(c, dict) for c in conflicts):
+            raise _problem(name, position, record, "conflicts", "must be a list of problem objects ([] for none)")
+        channels.append(Channel(channel_name, record["room"], record["url"], span, list(conflicts), record))
+    return channels
+
+
+def read_cache(path: Path) -> dict[str, dict[str, Any]]:
+    """The fetch cache by channel name; anything unreadable is an empty cache."""
+    try:
+        with open(path, "rb") as file:
+            state = json.loads(file.read())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    return {name: entry for name, entry in state.items() if isinstance(entry, dict)}
+
+
+def write_cache(path: Path, state: dict[str, dict[str, Any]]) -> None:
+    """Replace the cache atomically; a failure leaves the old one (or none), never an error."""
+    temp = path.with_name(f"{path.name}.{os.getpid()}.roomsync-tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
