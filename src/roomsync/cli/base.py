@@ -248,4 +248,4 @@ def build_command(name: str) -> Any:
     return command
 
 
-GROUP_HELP = {"room": "Add or remove a room."}
+GROUP_HELP = {"room": "Add or remove a room.", "channel": "Add, list or remove a booking site's feed."}

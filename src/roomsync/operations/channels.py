@@ -91,7 +91,7 @@ def no_longer_listed(channel: Channel) -> str:
 
 
 def apply_feed(uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed, *,
-               own: list[Booking] | None = None) -> ChannelReport:
+               own: list[Booking] | None = None, retry: bool = False) -> ChannelReport:
     """Apply what one good fetch of `channel` says; the caller commits (or not, for a dry run).
 
     `own`: the channel's bookings in file order, when the caller grouped every channel's in
@@ -101,10 +101,14 @@ def apply_feed(uow: UnitOfWork, clock: Clock, channel: Channel, feed: Feed, *,
     Cancellations come first, so that nights they free are taken the same way on every
     application; stays that could not be applied are retried while others still change, so
     a second application of the same feed finds nothing left to do.
+
+    `retry`: a second application in the same sync, after later channels freed nights; it
+    only takes stays (cancellations and missing stays were judged by the first, and a stay
+    judged missing twice in one sync would skip its grace time).
     """
     if own is None:
         own = [b for b in uow.bookings.all() if is_from_channel(b, channel.name)]
-    return _FeedSync(uow, clock, channel, feed, own).run()
+    return _FeedSync(uow, clock, channel, feed, own).run(judge=not retry)
 
 
 class _FeedSync:
@@ -125,17 +129,18 @@ class _FeedSync:
         # none of that UID's bookings is missing.
         self.unread_uids = feed.listed_uids - {stay.uid for stay in feed.stays}
 
-    def run(self) -> ChannelReport:
+    def run(self, judge: bool = True) -> ChannelReport:
         report = self.report
         report.skipped = [{"uid": s.uid, "reason": s.reason} for s in self.feed.skipped]
         wanted, cancelled = self._sort_stays()
         wanted = [stay for stay in wanted if not self._reissued(stay)]
-        for stay in cancelled:
-            self._cancel_listed(stay)
-        for booking in self.own:
-            self._judge_presence(booking)
+        if judge:
+            for stay in cancelled:
+                self._cancel_listed(stay)
+            for booking in self.own:
+                self._judge_presence(booking)
         conflicts = self._take_stays(wanted)
-        if self.feed.events == 0:
+        if self.feed.events == 0 and judge:
             self._warn_empty()
         report.conflicts = conflicts
         report.conflicts_changed = conflicts != self.channel.conflicts

@@ -203,7 +203,17 @@ def run_reconcile(uow: UnitOfWork, clock: Clock, *, fix: bool) -> Report:
     if fix:
         make_fixes(uow, rooms, report)
         report.applied = True
+    add_channel_findings(uow, clock, report)
     return report
+
+
+def add_channel_findings(uow: UnitOfWork, clock: Clock, report: Report) -> None:
+    """Stored channel conflicts are problems, stale feeds warnings (SPEC §9)."""
+    from roomsync.operations.sync import channel_findings
+
+    problems, warnings = channel_findings(uow, clock)
+    report.problems += problems
+    report.warnings += warnings
 
 
 def make_fixes(uow: UnitOfWork, rooms: list[Room], report: Report) -> None:

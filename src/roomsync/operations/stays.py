@@ -17,6 +17,7 @@ from roomsync.domain.views import occupancy
 from roomsync.errors import Refused
 from roomsync.operations.desk import (
     BookingChange,
+    add_channel_findings,
     booking_or_refuse,
     make_fixes,
     new_booking,
@@ -197,6 +198,7 @@ def night_audit(uow: UnitOfWork, clock: Clock) -> NightAudit:
         booking.status = BookingStatus.NO_SHOW
         save_booking(uow, booking, clock)
     make_fixes(uow, rooms, report)
+    add_channel_findings(uow, clock, report)
     in_house = [b for b in staying if b.status is BookingStatus.CHECKED_IN]
     return NightAudit(
         closed_day=closed_day,
