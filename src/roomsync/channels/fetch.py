@@ -23,6 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from roomsync import __version__
 from roomsync.channels.ical_scan import looks_like_calendar
+from roomsync.channels.urls import shown_url
 
 Outcome = Literal["ok", "not_modified", "failed"]
 MAX_REDIRECTS = 5
@@ -59,17 +60,6 @@ class FeedRequest:
 
 class _Failed(Exception):
     """A fetch that failed, with the reason to report (never the URL's secret)."""
-
-
-def shown_url(url: str) -> str:
-    """The URL without its secret: scheme, host (and port) and path; no user, password or query."""
-    parts = urlsplit(url)
-    if not parts.scheme or len(parts.scheme) == 1:  # a local path (or a Windows drive letter)
-        return url.split("?", 1)[0]
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    return f"{parts.scheme}://{host}{parts.path}"
 
 
 def fetch_all(

@@ -164,11 +164,16 @@ class Desk:
 
 
 def redact(arg: str) -> str:
-    """An argument as the audit keeps it: a database URL loses its password."""
+    """An argument as the audit keeps it: a database URL loses its password, a booking site's
+    feed URL its user, password and query (the listing's secret)."""
     for scheme in ("postgresql://", "postgres://"):
         at = arg.find(scheme)
         if at >= 0:
             return arg[:at] + without_password(arg[at:])
+    if "://" in arg:
+        from roomsync.channels.urls import redacted
+
+        return redacted(arg)
     return arg
 
 

@@ -174,6 +174,7 @@ def ical(ctx: typer.Context,
     with desk.unit_of_work(read_only=True) as uow:
         if uow.rooms.get(room) is None:
             raise Refused("UNKNOWN_ROOM", f"Room {room} does not exist (see 'roomsync rooms').")
+        uow.channels.all()  # a malformed channels.json is invalid data for every channel command
         excluded = list(exclude or [])
         for name in excluded:
             chosen_channels(uow, name)

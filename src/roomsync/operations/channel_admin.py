@@ -68,7 +68,7 @@ def remove_channel(uow: UnitOfWork, name: str) -> Channel:
 
 def shown_channel(channel: Channel) -> dict[str, Any]:
     """The stored object with the URL shown without its secret."""
-    from roomsync.channels.fetch import shown_url
+    from roomsync.channels.urls import shown_url
 
     record = channel.as_record()
     record["url"] = shown_url(channel.url)

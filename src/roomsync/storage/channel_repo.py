@@ -62,7 +62,7 @@ class Channels(ABC):
 
 def _without_secret(change: dict[str, Any]) -> dict[str, Any]:
     """A channel's change as the audit keeps it: a feed URL shows scheme, host and path only."""
-    from roomsync.channels.fetch import shown_url
+    from roomsync.channels.urls import shown_url
 
     def shown(value: Any) -> Any:
         if isinstance(value, dict) and isinstance(value.get("url"), str):
