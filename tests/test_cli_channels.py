@@ -36,7 +36,7 @@ class Site(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         Site.requests.append(self.path)
         etag = f'"{hash(Site.body) & 0xffff}"'
         if Site.status != 200:

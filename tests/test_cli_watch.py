@@ -246,3 +246,38 @@ def test_watch_with_bad_interval_is_a_usage_error_and_does_not_start(hotel: Path
     assert result.code == 2
     assert STARTUP not in result.stdout
     assert snapshot(hotel) == before
+
+
+# --------------------------------------------------------------------------- channels
+
+
+def test_watch_syncs_channels_within_its_cycles_logging_only_what_changed(hotel: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.ics"
+    feed.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//site//EN\r\nEND:VCALENDAR\r\n")
+    added = run_cli("channel", "add", "site", "--room", "104", "--url", str(feed), "--data-dir", str(hotel))
+    assert added.code == 0, added.stderr
+    with watching(hotel, "--every", "1s", "--sync-every", "1s", "--json") as watch:
+        watch.wait_for_line("[STARTUP] Periodic sync enabled", stream="err")
+        feed.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//site//EN\r\nBEGIN:VEVENT\r\nUID:a@site\r\n"
+                         b"DTSTART;VALUE=DATE:20261203\r\nDTEND;VALUE=DATE:20261206\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+        watch.wait_for(lambda: any('"channels"' in line for line in watch.out), what="a sync line")
+        time.sleep(2.5)  # two more cycles: nothing changed, nothing logged
+        assert watch.stop() == 0
+    syncs = [doc for doc in json_lines(watch.out) if "channels" in doc]
+    assert len(syncs) == 1, watch.out
+    assert len(syncs[0]["channels"][0]["created"]) == 1 and syncs[0]["applied"] is True
+    bookings = json.loads((hotel / "bookings.json").read_text())
+    assert [b["arrival"] for b in bookings if b.get("channel") == "site"] == ["2026-12-03"]
+
+
+def test_watch_sync_every_0_never_syncs(hotel: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.ics"
+    feed.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@site\r\nDTSTART;VALUE=DATE:20261203\r\n"
+                     b"DTEND;VALUE=DATE:20261206\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert run_cli("channel", "add", "site", "--room", "104", "--url", str(feed), "--data-dir", str(hotel)).code == 0
+    with watching(hotel, "--every", "1s", "--sync-every", "0") as watch:
+        watch.wait_for_line("[STARTUP] Periodic sync enabled")
+        time.sleep(1.5)
+        assert watch.stop() == 0
+    assert "site" not in (hotel / "bookings.json").read_text()
+    assert not (hotel / ".roomsync-channels.json").exists()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from roomsync.domain.calendar import Clock
 from roomsync.domain.channels import (
     BY_CHANNEL,
     CANCELLED_BY,
@@ -34,7 +35,6 @@ from roomsync.domain.feed import Feed, Stay
 from roomsync.domain.model import Booking, BookingStatus, Room
 from roomsync.domain.stays import expected_status, held_nights, ranges_overlap
 from roomsync.errors import Refused
-from roomsync.domain.calendar import Clock
 from roomsync.operations.desk import new_booking, rederive, save_booking
 from roomsync.operations.stays import amend, reinstate
 from roomsync.storage.base import UnitOfWork
