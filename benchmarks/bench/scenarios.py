@@ -219,3 +219,6 @@ TARGETS: list[Callable[[Figures], list[Target]]] = [
 
 def judge(figures: Figures) -> list[Target]:
     return [target for rule in TARGETS for target in rule(figures)]
+
+
+from bench import channel_scenarios  # noqa: E402, F401 - registers the channel scenarios after the core ones

@@ -35,8 +35,8 @@ def hotel(tmp_path: Path, *channels: tuple[str, bytes, str], bookings: list[dict
 
 
 def opener(store: FakeStore) -> Any:
-    def open_(*, read_only: bool = False) -> FakeUnitOfWork:
-        return FakeUnitOfWork(store=store, read_only=read_only)
+    def open_(*, read_only: bool = False, channels_only: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(store=store, read_only=read_only or channels_only)
     return open_
 
 

@@ -130,20 +130,23 @@ class Desk:
         (`watch` reads a fresh one each cycle.)"""
         return Clock.read(self.today_given)
 
-    def unit_of_work(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
-        """The JSON store at --data-dir, or the PostgreSQL property named by --store/--hotel."""
+    def unit_of_work(self, *, create: bool = False, read_only: bool = False,
+                     channels_only: bool = False) -> UnitOfWork:
+        """The JSON store at --data-dir, or the PostgreSQL property named by --store/--hotel.
+        `channels_only`: read-only, for channels and the fetch cache alone (PostgreSQL reads
+        only what is asked anyway; the JSON store then skips loading the hotel)."""
         if self.store is not None:
             from roomsync.storage.postgres import PgUnitOfWork
 
             return PgUnitOfWork(self.store, self.hotel or "default", self.lock_timeout, create=create,
-                                read_only=read_only)
-        return self.files(create=create, read_only=read_only)
+                                read_only=read_only or channels_only)
+        return self.files(create=create, read_only=read_only, channels_only=channels_only)
 
-    def files(self, *, create: bool = False, read_only: bool = False) -> UnitOfWork:
+    def files(self, *, create: bool = False, read_only: bool = False, channels_only: bool = False) -> UnitOfWork:
         from roomsync.storage.json_store import JsonUnitOfWork
 
         return JsonUnitOfWork(self.data_dir, self.lock_timeout, create=create, read_only=read_only,
-                              command=self.command_line, on_wait=self._say_waiting)
+                              command=self.command_line, on_wait=self._say_waiting, channels_only=channels_only)
 
     def _say_waiting(self, holder: str) -> None:
         """Waiting for the lock is said on a terminal (after a second), naming who holds it."""

@@ -30,6 +30,8 @@ STALE_AFTER = timedelta(hours=24)
 """A channel with no good fetch for this long warns CHANNEL_STALE: its room may be sold twice."""
 
 OpenUnit = Callable[..., UnitOfWork]
+"""Opens a unit of work: `read_only=`, and `channels_only=` for one that needs no room or
+booking (the JSON store then skips loading the hotel)."""
 
 
 @dataclass(slots=True)
@@ -184,7 +186,7 @@ def apply_fetches(uow: UnitOfWork, clock: Clock, channels: list[Channel],
 def sync(open_unit: OpenUnit, clock: Clock, command: list[str], *, only: str | None = None,
          dry_run: bool = False, timeout: float = 10.0) -> SyncResult:
     """The whole sync: read, fetch (no lock), apply and commit once, then the fetch cache."""
-    with open_unit(read_only=True) as reader:
+    with open_unit(read_only=True, channels_only=True) as reader:
         channels = chosen_channels(reader, only)
         state = reader.fetch_state()
     if not channels:

@@ -160,6 +160,8 @@ class JsonUnitOfWork(UnitOfWork):
     """One command's locked view of a data directory.
 
     `read_only` units take the lock shared (readers run side by side) and never commit.
+    A `channels_only` unit is a read-only one that reads no room or booking (its repositories
+    are empty): `sync` reads its channels and the fetch cache so before fetching.
     `command` names the holder in the lock file for others who wait; `on_wait(holder)` is
     called once after about a second of waiting, so a terminal can say who holds the lock.
     After a commit of `replace_all`, `kept` names the copies kept of the replaced pair (the
@@ -171,8 +173,9 @@ class JsonUnitOfWork(UnitOfWork):
 
     def __init__(self, data_dir: Path | str, lock_timeout: float = 10.0, *, create: bool = False,
                  read_only: bool = False, command: Sequence[str] = (),
-                 on_wait: Callable[[str], None] | None = None) -> None:
-        super().__init__(read_only=read_only)
+                 on_wait: Callable[[str], None] | None = None, channels_only: bool = False) -> None:
+        super().__init__(read_only=read_only or channels_only)
+        self.channels_only = channels_only
         self.data_dir = Path(data_dir)
         self.lock_timeout = lock_timeout
         self.create = create
@@ -266,6 +269,12 @@ class JsonUnitOfWork(UnitOfWork):
         return data
 
     def _load(self) -> None:
+        if self.channels_only:  # `sync`'s first look: channels and the fetch cache, not the hotel
+            self.rooms, self.bookings = JsonRooms([]), JsonBookings([], 0)
+            self._exists = os.path.lexists(self.rooms_path)
+            if not self._exists:
+                raise DataInvalid(f"{ROOMS_FILE}: missing in {self.data_dir}; create a hotel with 'roomsync init'")
+            return
         self.rooms, self.bookings = JsonRooms([]), JsonBookings([], self._id_mark())
         rooms_data = self._read(self.rooms_path)
         bookings_data = self._read(self.bookings_path)
