@@ -221,4 +221,4 @@ def judge(figures: Figures) -> list[Target]:
     return [target for rule in TARGETS for target in rule(figures)]
 
 
-from bench import channel_scenarios  # noqa: E402, F401 - registers the channel scenarios after the core ones
+from bench import channel_scenarios  # noqa: F401 - registers the channel scenarios after the core ones
