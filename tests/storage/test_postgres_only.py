@@ -937,3 +937,27 @@ if given is not None:
         for query in columns:
             assert property_.sql(query, [property_.code]) == again.sql(query, [again.code])
         shutil.rmtree(run)
+
+
+# ---------------------------------------------------------------------------- channels
+
+
+def test_sync_on_postgresql_imports_once_caches_the_fetch_and_keeps_conflicts(hotel: Hotel, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.ics"
+    feed.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+                     b"BEGIN:VEVENT\r\nUID:a@t\r\nDTSTART;VALUE=DATE:20261203\r\nDTEND;VALUE=DATE:20261206\r\nEND:VEVENT\r\n"
+                     b"BEGIN:VEVENT\r\nUID:k@t\r\nDTSTART;VALUE=DATE:20261128\r\nDTEND;VALUE=DATE:20261129\r\nEND:VEVENT\r\n"
+                     b"END:VCALENDAR\r\n")
+    hotel.ok("channel", "add", "site", "--room", "101", "--url", str(feed))
+    first = hotel.rs("sync")
+    assert first.code == 1, first.stderr  # k@t overlaps Katherine's stay in 101
+    entry = first.json()["channels"][0]
+    assert len(entry["created"]) == 1 and [c["uid"] for c in entry["conflicts"]] == ["k@t"]
+    rows = hotel.audit_rows()
+    again = hotel.rs("sync")
+    assert again.code == 1 and again.json()["channels"][0]["created"] == []
+    assert hotel.audit_rows() == rows, "a sync that changes nothing writes no audit row"
+    assert hotel.rs("validate").json()["problems"][0]["code"] == "CHANNEL_CONFLICT"
+    listed = hotel.ok("channel", "list")[0]
+    assert listed["last_fetch"]["outcome"] == "ok" and listed["last_fetch"]["events"] == 2
+    assert hotel.sql("SELECT count(*) FROM channel_fetches WHERE hotel_id = %s", [hotel.code]) == [(1,)]
