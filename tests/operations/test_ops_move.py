@@ -28,8 +28,8 @@ from .hotel import (
     room_status_changes,
     rooms,
     sample,
-    stay,
     status,
+    stay,
 )
 
 RS, BS = RoomStatus, BookingStatus
