@@ -304,12 +304,11 @@ def test_unparseable_values_are_usage_errors_exit_2(hotel: Path, args: tuple[str
     ("watch", "--every", "0s"),
     ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--nights", "0"),
 ], ids=['bad_date', 'bad_status', 'bad_interval', 'nights_zero'])
-def test_usage_error_with_json_prints_at_most_one_usage_document(hotel: Path, args: tuple[str, ...]) -> None:
+def test_usage_error_with_json_prints_one_usage_document(hotel: Path, args: tuple[str, ...]) -> None:
     result = run_cli(*args, "--data-dir", str(hotel), "--json")
     assert result.code == 2
-    if result.stdout.strip():
-        document = json.loads(result.stdout)
-        assert document["error"]["code"] == "USAGE" and document["error"]["message"]
+    document = json.loads(result.stdout)  # exactly one document, never an empty stdout
+    assert document["error"]["code"] == "USAGE" and document["error"]["message"]
 
 
 def test_status_names_are_case_insensitive_and_files_hold_the_canonical_spelling(hotel: Path) -> None:
