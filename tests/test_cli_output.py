@@ -260,16 +260,6 @@ def test_warnings_alone_do_not_fail_validate_or_reconcile(tmp_path: Path) -> Non
     assert len(human.stdout.splitlines()) == 3
 
 
-def test_checked_out_guest_on_departure_day_and_back_to_back_arrival_are_not_problems(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "OCCUPIED")], [
-        B("B-000001", "101", "2026-11-24", "2026-11-27", "CheckedIn"),   # leaves today
-        B("B-000002", "101", "2026-11-27", "2026-11-29", "Reserved"),    # arrives today
-    ])
-    code, document = report(data, "validate")
-    assert document["problems"] == [] and document["warnings"] == []
-    assert code == 0
-
-
 # --------------------------------------------------------------------------- usage errors
 
 @pytest.mark.parametrize("args", [

@@ -104,7 +104,7 @@ def test_amend_a_finished_booking_restating_its_own_dates_is_allowed() -> None:
     ([("101", RS.MAINTENANCE)], stay("B-1", "101", 2, 3), {"arrival": d(1), "nights": 3}, (1, 4)),
     ([("101", RS.AVAILABLE)], stay("B-1", "999", 1, 3), {"nights": 1}, (1, 2)),           # unknown room
 ])
-def test_amend_on_hand_made_rooms(hotel_rooms: list[tuple[str, RS]], booking: Any, options: dict[str, Any],
+def test_amend_on_hand_made_rooms(hotel_rooms: list[tuple[str, RoomStatus]], booking: Any, options: dict[str, Any],
                                   dates: tuple[int, int]) -> None:
     uow = hand_made(rooms(*hotel_rooms), [booking])
     made, _ = change(uow, ops.amend, "B-1", **options)
@@ -196,7 +196,7 @@ def test_undo_checkin_makes_the_booking_reserved_without_checked_in_at_in_one_co
     (stay(ADA, "101", -2, 2, BS.CHECKED_IN), RS.RESERVED),     # arrived earlier: due again today
     (stay("B-1", "101", -7, -2, BS.CHECKED_IN, checked_in_at="2026-11-20T14:00:00Z"), RS.AVAILABLE),  # overstay
 ])
-def test_undo_checkin_rederives_the_room(booking: Any, after: RS) -> None:
+def test_undo_checkin_rederives_the_room(booking: Any, after: RoomStatus) -> None:
     uow = hand_made(rooms(("101", RS.OCCUPIED)), [booking])
     made, _ = change(uow, ops.undo_check_in, booking.id)
     assert "checked_in_at" not in made.booking.as_record() and status(uow, "101") is after

@@ -26,6 +26,7 @@ from .hotel import (
     booking_changes,
     booking_record,
     change,
+    clock,
     d,
     hand_made,
     reasons,
@@ -82,7 +83,7 @@ def test_book_due_today_adds_a_stamped_reservation_and_reserves_the_room_in_one_
     ("105", 1, 2, RS.MAINTENANCE),     # a closed room takes a stay wholly in the future
     ("304", 0, 1, RS.DIRTY),           # a dirty room is not handed over, even when due
 ])
-def test_book_leaves_the_room_as_the_status_rule_says(number: str, arrive: int, nights: int, after: RS) -> None:
+def test_book_leaves_the_room_as_the_status_rule_says(number: str, arrive: int, nights: int, after: RoomStatus) -> None:
     uow = sample()
     made, _ = change(uow, desk.book, number, "G", d(arrive), nights=nights)
     assert made.booking.status is BS.RESERVED and status(uow, number) is after
@@ -192,7 +193,7 @@ def test_checkin_of_a_late_arrival_on_a_later_day() -> None:
     ([("101", RS.RESERVED)], [("B-1", 0, 2, BS.RESERVED), ("B-2", 0, 1, BS.RESERVED)],
      {"booking_id": "B-3"}, "NO_DUE_RESERVATION"),                          # B-3 is another room's
 ])
-def test_checkin_refusals_on_hand_made_rooms(hotel_rooms: list[tuple[str, RS]], bookings: list[Any],
+def test_checkin_refusals_on_hand_made_rooms(hotel_rooms: list[tuple[str, RoomStatus]], bookings: list[Any],
                                              options: dict[str, Any], code: str) -> None:
     held = [stay(i, "101", a, b, s) for i, a, b, s in bookings] + [stay("B-3", "102", 0, 1)]
     uow = hand_made(rooms(*hotel_rooms, ("102", RS.AVAILABLE)), held)
@@ -279,7 +280,7 @@ def test_a_whole_stay_book_checkin_checkout_housekeeping_leaves_no_problem() -> 
     room, _ = change(uow, desk.housekeeping, "203", RS.CLEAN, today=1)
     assert room.status is RS.CLEAN and booking_record(uow, made.booking.id)["status"] == "CheckedOut"
     with uow:
-        assert desk.run_reconcile(uow, desk.Clock(d(1), NOW), fix=False).problems == []
+        assert desk.run_reconcile(uow, clock(1), fix=False).problems == []
 
 
 # --------------------------------------------------------------------------- cancel, noshow, delete
@@ -297,7 +298,7 @@ def test_cancel_frees_the_room_with_the_rules_reason() -> None:
     (None, MARGARET, RS.AVAILABLE),          # not due: its room had nothing to change
     ("dirty", "B-000013", RS.DIRTY),         # a dirty room stays dirty
 ])
-def test_cancel_leaves_a_room_the_rule_keeps(setup: str | None, booking_id: str, after: RS) -> None:
+def test_cancel_leaves_a_room_the_rule_keeps(setup: str | None, booking_id: str, after: RoomStatus) -> None:
     uow = sample()
     if setup:
         change(uow, desk.book, "304", "D", d(0), nights=1)
@@ -360,7 +361,7 @@ def test_delete_of_history_keeps_the_room_as_it_was() -> None:
     ("304", RS.CLEAN), ("304", RS.AVAILABLE), ("102", RS.DIRTY), ("102", RS.MAINTENANCE),
     ("102", RS.OUT_OF_SERVICE), ("105", RS.CLEAN),
 ])
-def test_housekeeping_sets_the_status_with_its_reason(number: str, wanted: RS) -> None:
+def test_housekeeping_sets_the_status_with_its_reason(number: str, wanted: RoomStatus) -> None:
     uow = sample()
     old = status(uow, number)
     room, entry = change(uow, desk.housekeeping, number, wanted)
@@ -381,7 +382,7 @@ def test_housekeeping_force_closes_a_reserved_room_and_reconcile_reports_the_pro
     room, _ = change(uow, desk.housekeeping, "101", RS.MAINTENANCE, force=True)
     assert room.status is RS.MAINTENANCE
     with uow:
-        report = desk.run_reconcile(uow, desk.Clock(d(0), NOW), fix=False)
+        report = desk.run_reconcile(uow, clock(), fix=False)
     assert [(p.code, p.room, p.bookings) for p in report.problems] == [("ROOM_OUT_OF_SERVICE", "101", [KATHERINE])]
 
 
@@ -397,7 +398,7 @@ def test_housekeeping_force_closes_a_reserved_room_and_reconcile_reports_the_pro
     ("101", RS.MAINTENANCE, False, "ROOM_RESERVED"),
     ("204", RS.OUT_OF_SERVICE, False, "ROOM_RESERVED"),
 ])
-def test_housekeeping_refusals_in_order(number: str, wanted: RS, force: bool, code: str) -> None:
+def test_housekeeping_refusals_in_order(number: str, wanted: RoomStatus, force: bool, code: str) -> None:
     refuse(sample(), code, desk.housekeeping, number, wanted, force=force, names=(number,))
 
 

@@ -106,7 +106,7 @@ def test_move_a_reservation_rederives_both_rooms_in_one_commit() -> None:
     assert after["room"] == "102"
     assert {k: v for k, v in after.items() if k not in ("room", "updated_at")} == \
         {k: v for k, v in before.items() if k not in ("room", "updated_at")}  # dates, status kept
-    assert made.room.number == "102" and made.from_room.number == "101" and made.moved  # type: ignore[union-attr]
+    assert made.room.number == "102" and made.from_room.number == "101" and made.moved
     assert room_status_changes(entry) == {"101": "AVAILABLE", "102": "RESERVED"}
     assert booking_changes(entry, KATHERINE)["room"] == "102"
 
@@ -128,12 +128,12 @@ def test_move_a_guest_in_house_leaves_the_old_room_dirty_and_occupies_the_new_on
     (FRANCES, "301", {}, RS.OCCUPIED, RS.RESERVED),          # arrives after the guest in 301 leaves
     (ADA, "103", {}, RS.OCCUPIED, RS.DIRTY),                 # leaves the day KEN arrives in 103
 ])
-def test_move_that_fits_rederives_both_rooms(booking_id: str, number: str, options: dict[str, Any], after: RS,
-                                             old_after: RS) -> None:
+def test_move_that_fits_rederives_both_rooms(booking_id: str, number: str, options: dict[str, Any], after: RoomStatus,
+                                             old_after: RoomStatus) -> None:
     uow = sample()
     made, _ = change(uow, ops.move, booking_id, number, **options)
     assert made.booking.room == number and status(uow, number) is after
-    assert status(uow, made.from_room.number) is old_after  # type: ignore[union-attr]
+    assert status(uow, made.from_room.number) is old_after
 
 
 @pytest.mark.parametrize(("booking", "after"), [
