@@ -299,7 +299,10 @@ def test_book_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str, n
     ("book", "102", "--guest", "X", "--arrival", "01/12/2026", "--nights", "1"),
     ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--departure", "tomorrow"),
     ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--departure", "2026-12-03", "--nights", "2"),
-], ids=['nights_zero', 'nights_negative', 'nights_not_a_number', 'arrival_day_32', 'arrival_not_iso', 'departure_not_a_date', 'departure_and_nights_both'])
+], ids=[
+    "nights_zero", "nights_negative", "nights_not_a_number", "arrival_day_32", "arrival_not_iso",
+    "departure_not_a_date", "departure_and_nights_both",
+])
 def test_book_unparseable_values_are_usage_errors_exit_2(hotel: Path, args: tuple[str, ...]) -> None:
     before = snapshot(hotel)
     result = rs(hotel, *args)
@@ -382,7 +385,9 @@ def test_walk_in_refusals(hotel: Path, args: tuple[str, ...], code: str, names: 
     ("checkin", "102", "--walk-in", "--guest", "W"),
     ("checkin", "102", "--walk-in", "--nights", "1"),
     ("checkin", "102", "--walk-in", "--guest", "", "--nights", "1"),
-], ids=['nights_zero', 'nights_missing', 'guest_missing', 'guest_empty'])
+], ids=[
+    "nights_zero", "nights_missing", "guest_missing", "guest_empty",
+])
 def test_walk_in_bad_or_missing_values_are_usage_errors_exit_2(hotel: Path, args: tuple[str, ...]) -> None:
     before = snapshot(hotel)
     result = rs(hotel, *args)
@@ -560,7 +565,7 @@ def test_checkin_racing_manual_status_changes_ends_checked_in_occupied_and_consi
     processes = [subprocess.Popen([sys.executable, "-m", "roomsync", *cmd, *base], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for cmd in commands]
     outcomes = []
-    for cmd, process in zip(commands, processes):
+    for cmd, process in zip(commands, processes, strict=True):
         out, err = process.communicate(timeout=60)
         assert "Traceback" not in err, err
         outcomes.append((cmd, process.returncode, json.loads(out)))

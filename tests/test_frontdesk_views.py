@@ -535,7 +535,7 @@ def test_calendar_json_default_is_fourteen_nights_from_today_for_every_room(hote
     assert document["from"] == TODAY
     assert document["dates"] == [(DAY + timedelta(days=i)).isoformat() for i in range(14)]
     assert [r["number"] for r in document["rooms"]] == [r["number"] for r in rooms_file(hotel)]
-    for row, stored in zip(document["rooms"], rooms_file(hotel)):
+    for row, stored in zip(document["rooms"], rooms_file(hotel), strict=True):
         assert set(row) == {"number", "status", "nights"}
         assert row["status"] == stored["status"]
         assert len(row["nights"]) == 14

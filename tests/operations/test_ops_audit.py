@@ -137,7 +137,8 @@ def test_night_audit_with_a_problem_still_applies_and_is_not_clean() -> None:
     ([("101", RS.AVAILABLE)], [stay("B-1", "101", -7, -5)], ["B-1"], []),      # only a late reservation
 ])
 def test_night_audit_with_anything_to_do_is_not_clean_until_applied(
-        hotel_rooms: list[tuple[str, RoomStatus]], bookings: list[object], no_shows: list[str], fixed: list[str]) -> None:
+        hotel_rooms: list[tuple[str, RoomStatus]], bookings: list[object], no_shows: list[str],
+        fixed: list[str]) -> None:
     uow = hand_made(rooms(*hotel_rooms), bookings)  # type: ignore[arg-type]
     with uow:
         audit = ops.night_audit(uow, clock())

@@ -169,7 +169,8 @@ def test_availability_date_refusals_come_first(arrive: int, leave: int, room_typ
 def test_calendar_has_a_row_per_room_a_column_per_night_and_the_occupancy() -> None:
     with (uow := sample()):
         chart = queries.tape_chart(uow, d(0), 14, d(0))
-    nights = {room.number: [b.id if b else None for b in row] for room, row in zip(chart.rooms, chart.nights)}
+    rows = zip(chart.rooms, chart.nights, strict=True)
+    nights = {room.number: [b.id if b else None for b in row] for room, row in rows}
     assert chart.dates == [d(i) for i in range(14)] and list(nights) == ROOM_NUMBERS
     none = [None] * 14
     assert nights["101"] == [KATHERINE] * 3 + [FRANCES] * 2 + [None] * 9
@@ -188,7 +189,8 @@ def test_calendar_has_a_row_per_room_a_column_per_night_and_the_occupancy() -> N
 def test_calendar_past_nights_show_history_never_cancelled_or_no_show_and_count_only_active() -> None:
     with (uow := sample()):
         chart = queries.tape_chart(uow, d(-8), 10, d(0))
-    nights = {room.number: [b.id if b else None for b in row] for room, row in zip(chart.rooms, chart.nights)}
+    rows = zip(chart.rooms, chart.nights, strict=True)
+    nights = {room.number: [b.id if b else None for b in row] for room, row in rows}
     assert nights["101"] == [GRACE] + [None] * 7 + [KATHERINE] * 2
     assert nights["201"] == [None] * 3 + [ALAN] * 3 + [None] * 3 + [MARGARET]
     assert nights["104"] == nights["302"] == [None] * 10
