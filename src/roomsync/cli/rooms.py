@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,9 +24,14 @@ class NewRoomStatus(StrEnum):
     OUT_OF_SERVICE = "OUT_OF_SERVICE"
 
 
+def room_document(room: Room) -> dict[str, Any]:
+    """What `housekeeping`, `room add` and `room remove` print with `--json` (and in `batch`)."""
+    return {"room": room.as_record()}
+
+
 def answer(desk: Desk, room: Room, line: str) -> None:
     if desk.json:
-        emit_json({"room": room.as_record()})
+        emit_json(room_document(room))
     else:
         say(line)
 
