@@ -64,7 +64,7 @@ def _day(value: object) -> date:
     try:
         return parse_day(value)
     except typer.BadParameter as bad:
-        raise ValueError(bad.format_message()) from None
+        raise ValueError(bad.message) from None
 
 
 def _guest(value: object) -> str:
@@ -72,7 +72,7 @@ def _guest(value: object) -> str:
     try:
         parse_name(name)
     except typer.BadParameter as bad:
-        raise ValueError(bad.format_message()) from None
+        raise ValueError(bad.message) from None
     return name
 
 
