@@ -31,7 +31,8 @@ from roomsync.cli.commands import (
 )
 from roomsync.cli.frontdesk import amend_usage
 from roomsync.cli.options import MAX_NIGHTS, parse_day, parse_name
-from roomsync.cli.rooms import NewRoomStatus, room_document
+from roomsync.cli.render import room_document
+from roomsync.cli.rooms import NewRoomStatus
 from roomsync.domain.calendar import Clock
 from roomsync.domain.model import Booking, Room, RoomStatus
 from roomsync.errors import UsageError

@@ -30,10 +30,10 @@ from roomsync.cli.render import (
     emit_json,
     reconcile_json,
     report_lines,
+    room_document,
     say,
     stored,
 )
-from roomsync.cli.rooms import room_document
 from roomsync.domain.calendar import Clock, stay_departure
 from roomsync.domain.model import Booking, RoomStatus
 from roomsync.errors import UsageError

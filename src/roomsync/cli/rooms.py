@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from roomsync.cli.base import Desk, desk_command
 from roomsync.cli.options import RoomArg
-from roomsync.cli.render import emit_json, say
+from roomsync.cli.render import emit_json, room_document, say
 from roomsync.domain.model import Room, RoomStatus
 from roomsync.operations import rooms as ops
 
@@ -22,11 +22,6 @@ class NewRoomStatus(StrEnum):
     DIRTY = "DIRTY"
     MAINTENANCE = "MAINTENANCE"
     OUT_OF_SERVICE = "OUT_OF_SERVICE"
-
-
-def room_document(room: Room) -> dict[str, Any]:
-    """What `housekeeping`, `room add` and `room remove` print with `--json` (and in `batch`)."""
-    return {"room": room.as_record()}
 
 
 def answer(desk: Desk, room: Room, line: str) -> None:
