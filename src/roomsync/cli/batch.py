@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -71,25 +71,23 @@ class ChangeLog:
         self.uow = uow
         self.last: dict[tuple[str, str], dict[str, Any] | None] = {}
 
-    def changes(self, number: int, touched: Iterable[Room | Booking | None]) -> list[Change]:
+    def changes(self, number: int, done: Done) -> list[Change]:
         found: list[Change] = []
-        for item in touched:
+        for index, item in enumerate(done.touched):
             if item is None:
                 continue
-            kind, key, before, after, reason = self._states(item)
+            kind, key, before, after, reason = self._states(item, gone=done.removed and index == 0)
             self.last[(kind, key)] = after
             found += [{**change, "line": number} for change in record_changes(kind, key, before, after, reason)]
         return found
 
-    def _states(self, item: Room | Booking) -> tuple[str, str, Any, Any, str | None]:
+    def _states(self, item: Room | Booking, *, gone: bool) -> tuple[str, str, Any, Any, str | None]:
         """(kind, key, record after the lines before, record now, reason of a status change)."""
+        now = None if gone else item.as_record()
         if isinstance(item, Booking):
-            kind, key, new = "booking", item.id, item.id in self.uow.bookings.added
-            now = item.as_record() if self.uow.bookings.get(item.id) is item else None
-            reason = None
+            kind, key, new, reason = "booking", item.id, item.id in self.uow.bookings.added, None
         else:
             kind, key, new = "room", item.number, item.number in self.uow.rooms.added
-            now = item.as_record() if self.uow.rooms.get(item.number) is item else None
             saved = self.uow.rooms.saved.get(item.number)
             reason = saved[1] if saved else None
         before = self.last.get((kind, key), None if new else item.record)
@@ -127,7 +125,7 @@ def apply_lines(uow: UnitOfWork, clock: Clock, lines: Sequence[Parsed]) -> Outco
             outcome.failed += 1
             continue
         outcome.results.append(_dumps(done.document))
-        outcome.changes += log.changes(number, done.touched)
+        outcome.changes += log.changes(number, done)
     return outcome
 
 

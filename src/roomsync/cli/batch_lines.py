@@ -129,14 +129,16 @@ class Done:
 
     document: dict[str, Any]
     touched: tuple[Room | Booking | None, ...]
+    removed: bool = False
+    """The first record touched left the hotel (`delete`, `room remove`)."""
 
 
-def stay_done(change: BookingChange) -> Done:
-    return Done(change_document(change), (change.booking, change.from_room, change.room))
+def stay_done(change: BookingChange, *, removed: bool = False) -> Done:
+    return Done(change_document(change), (change.booking, change.from_room, change.room), removed)
 
 
-def room_done(room: Room) -> Done:
-    return Done(room_document(room), (room,))
+def room_done(room: Room, *, removed: bool = False) -> Done:
+    return Done(room_document(room), (room,), removed)
 
 
 class Line(BaseModel):
@@ -210,7 +212,7 @@ class DeleteLine(Line):
     booking: Text
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(ops.delete(uow, clock, self.booking))
+        return stay_done(ops.delete(uow, clock, self.booking), removed=True)
 
 
 class HousekeepingLine(Line):
@@ -275,7 +277,7 @@ class RoomRemoveLine(Line):
     number: RoomNumber
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return room_done(room_ops.remove_room(uow, self.number))
+        return room_done(room_ops.remove_room(uow, self.number), removed=True)
 
 
 LINES: dict[str, type[Line]] = {
