@@ -227,3 +227,42 @@ def test_kill_9_at_any_point_of_a_batch_leaves_all_of_it_or_none_of_it(hotel: Pa
         if killed.stdout:
             assert seen[n] == "new", f"kill at call {n}: printed results of a batch that was not kept"
     assert seen[1] == "old" and seen[total] == "new"
+
+
+# --------------------------------------------------------------------------- the README's example
+
+STAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
+
+
+@pytest.mark.skipif(shutil.which("jq") is None or shutil.which("bash") is None, reason="needs jq and bash")
+def test_readme_spreadsheet_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """Every `$ ...` line of the README's batch example, run in order by bash on the shipped
+    hotel, prints the lines pasted under it (clock stamps and the user's name aside)."""
+    import re
+
+    from conftest import REPO, shipped_data
+
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Scripts: `batch`", 1)[1].split("\n## ", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```\n(.*?)```", section, flags=re.DOTALL):
+        for text in block.splitlines():
+            if text.startswith("$ "):
+                steps.append((text[2:], []))
+            elif steps:
+                steps[-1][1].append(text)
+    assert [command for command, _ in steps][:2] == ["cat stays.csv", steps[1][0]] and len(steps) == 6
+    shutil.copytree(shipped_data(tmp_path), tmp_path / "data")
+    (tmp_path / "stays.csv").write_text("\n".join(steps[0][1]) + "\n", encoding="utf-8")
+    # A marker before each command's output, keeping `$?` for the README's `echo $?`.
+    script = "".join(f"status=$?; echo '@@@'; (exit $status)\n{command}\n" for command, _ in steps)
+    env = {**os.environ, "ROOMSYNC_DATA_DIR": "data", "ROOMSYNC_TODAY": TODAY,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    ran = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    printed = ran.stdout.split("@@@\n")[1:]
+    assert len(printed) == len(steps), ran.stderr
+
+    def plain(lines: list[str]) -> list[str]:
+        return [re.sub(STAMP, "STAMP", re.sub(rf"^{STAMP}  \S+  ", "STAMP  USER  ", line)) for line in lines]
+
+    for (command, expected), output in zip(steps, printed, strict=True):
+        assert plain(output.splitlines()) == plain(expected), command
