@@ -158,7 +158,11 @@ def batch(ctx: typer.Context,
     then {"applied": true|false}. Exit 1 when any line was refused or malformed.
     """
     desk = Desk.of(ctx)
-    lines = read_lines(sys.stdin.buffer.read())
+    try:
+        data = sys.stdin.buffer.read()
+    except (AttributeError, OSError, ValueError):  # stdin closed (`<&-`) or not a byte stream
+        raise UsageError("batch reads its commands from stdin, and none is open; pipe JSON Lines into it") from None
+    lines = read_lines(data)
     if not lines:
         sys.stdout.write(_dumps({"applied": False}) + "\n")
         return 0
