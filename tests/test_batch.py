@@ -16,8 +16,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from fakes import FakeUnitOfWork
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_frontdesk_properties import day
 
 from roomsync.cli.base import error_document
 from roomsync.cli.batch import apply_lines, pending, read_lines, run_batch
@@ -25,9 +27,6 @@ from roomsync.cli.batch_lines import LINES, Done, Line, parse_line
 from roomsync.domain.calendar import Clock
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import InternalError, Refused, RoomsyncError, UsageError
-
-from fakes import FakeUnitOfWork
-from test_frontdesk_properties import day
 
 TODAY = date(2026, 11, 27)
 CLOCK = Clock(TODAY, "2026-11-27T09:30:00Z")

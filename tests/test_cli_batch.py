@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import TODAY, audit_lines, rs, snapshot
 from test_store_commit import HOOK
 
@@ -138,8 +137,8 @@ def test_all_or_nothing_with_a_refused_line_changes_no_byte_and_still_reports_ev
 
 
 def test_a_malformed_line_is_a_usage_line_and_the_others_still_apply(hotel: Path) -> None:
-    result = batch(hotel, b'{"command": "housekeeping", "room": "304", "status": "clean"}\n\n\xff\xfe oops\n'
-                          b'{"command": "checkin", "room": "204", "wifi": true}\n')
+    result = batch(hotel, (b'{"command": "housekeeping", "room": "304", "status": "clean"}\n\n\xff\xfe oops\n'
+                           b'{"command": "checkin", "room": "204", "wifi": true}\n'))
     assert result.code == 1
     printed = documents(result.stdout)
     assert len(printed) == 4
@@ -166,11 +165,10 @@ def test_invalid_data_prints_only_the_error_document_and_exits_3(tmp_path: Path)
 
 
 def test_a_held_lock_is_exit_4_with_only_the_error_document(hotel: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl, sys, time\n"
-                               "f = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\n"
-                               "print('held', flush=True)\ntime.sleep(30)", str(hotel / ".roomsync.lock")],
-        stdout=subprocess.PIPE, text=True)
+    hold = ("import fcntl, sys, time\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\ntime.sleep(30)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(hotel / ".roomsync.lock")], stdout=subprocess.PIPE,
+                              text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         before = snapshot(hotel)
@@ -200,7 +198,7 @@ def run_killed(data: Path, kill_at: int, count_file: Path | None = None) -> subp
     if count_file is not None:
         env["RS_COUNT_FILE"] = str(count_file)
     return subprocess.run([sys.executable, "-c", HOOK, "batch", "--data-dir", str(data), "--today", TODAY],
-                          input=KILL_LINES, capture_output=True, env=env, timeout=60)
+                          input=KILL_LINES, capture_output=True, env=env, timeout=60, check=False)
 
 
 @pytest.mark.slow
@@ -257,7 +255,8 @@ def test_readme_spreadsheet_example_prints_what_the_readme_shows(tmp_path: Path)
     script = "".join(f"status=$?; echo '@@@'; (exit $status)\n{command}\n" for command, _ in steps)
     env = {**os.environ, "ROOMSYNC_DATA_DIR": "data", "ROOMSYNC_TODAY": TODAY,
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    ran = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    ran = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                         check=False)
     printed = ran.stdout.split("@@@\n")[1:]
     assert len(printed) == len(steps), ran.stderr
 

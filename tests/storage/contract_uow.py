@@ -308,7 +308,7 @@ class UnitOfWorkContract:
         assert entry is not None and entry["changes"] == listed and entry["booking_id_mark"] == 8
         rooms, bookings, history, mark = self.snapshot()
         assert history[-1]["changes"] == listed and mark == 8
-        assert [r for r, _ in rooms if r["number"] == "101"][0]["status"] == "CLEAN"
+        assert next(r for r, _ in rooms if r["number"] == "101")["status"] == "CLEAN"
         assert "B-000008" not in [b["id"] for b, _ in bookings]
         assert self.next_id_of_a_fresh_unit_of_work() == "B-000009"
 
