@@ -144,7 +144,7 @@ def room_done(room: Room, *, removed: bool = False) -> Done:
 class Line(BaseModel):
     """One command of a batch, checked; `run` applies it in the batch's unit of work."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     def usage(self) -> None:
         """The command's usage rules across its options (none by default)."""
