@@ -19,6 +19,7 @@ reservation due today in a known room) and measures, as whole processes:
 * `book`, `checkin` end to end (each run on a fresh copy of the data, copied untimed),
 * `reconcile` (dry run), on the hotel and on the same rooms with no bookings (fixed cost),
 * `rooms --json`,
+* `batch` of 1,000 `book` lines on stdin (medium size; the smoke run's tiny hotel too),
 * the **floor**: a fresh Python process that reads and parses both files, changes one
   booking and one room, serialises both with indentation and replaces both with fsync
   (orjson when installed, else the standard library) -- the least any implementation of

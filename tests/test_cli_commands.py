@@ -1,9 +1,11 @@
-"""End-to-end tests of every command of SPEC §3: success paths, refusals and their order.
+"""What the CLI adds to the SPEC §3 commands: argument parsing and usage errors, exit codes,
+the `--json` shapes of SPEC §5 (booking operations print `{"booking", "room"}` with the
+objects exactly as stored), human output, and the files as written.
 
-Each success test checks the effect on both data files and the `--json` shape of SPEC §5
-(booking operations print `{"booking", "room"}` with the objects exactly as stored). Each
-refusal test checks the code, exit 1, one JSON error document with `--json`, a one-line
-message on stderr naming the room or booking, and that no byte of any data file changed.
+The rules (every refusal and its order, the rooms re-derived) are tested on the in-memory
+fake in tests/operations/test_ops_desk.py; here a few refusals per command check what the
+CLI does with one: exit 1, one JSON error document with `--json`, one line on stderr naming
+the room or booking, and no byte of any data file changed.
 
 The `hotel` fixture is `init --sample` dated TODAY = 2026-11-27:
 
@@ -24,14 +26,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import (
-    TODAY, B, R, audit_lines, booking, bookings_file, room, rooms_file, rs, snapshot, write_hotel,
+    TODAY,
+    R,
+    audit_lines,
+    booking,
+    bookings_file,
+    room,
+    rooms_file,
+    rs,
+    snapshot,
+    write_hotel,
 )
 
 TIMESTAMP_FIELDS = ("created_at", "checked_in_at", "checked_out_at", "updated_at")
@@ -82,10 +92,10 @@ def no_temp_files(data: Path) -> None:
 def is_wall_clock_stamp(value: Any) -> bool:
     """An ISO 8601 UTC timestamp within a day of the real clock (never from --today)."""
     assert isinstance(value, str)
-    stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    stamp = datetime.fromisoformat(value)  # Python 3.11 reads the "Z"
     if stamp.tzinfo is None:
         return False
-    return abs(stamp - datetime.now(timezone.utc)) < timedelta(days=1)
+    return abs(stamp - datetime.now(UTC)) < timedelta(days=1)
 
 
 # --------------------------------------------------------------------------- init
@@ -179,11 +189,8 @@ def test_bookings_json_is_the_array_of_stored_records_in_file_order(hotel: Path)
     (("--status", "reserved"), ["B-000006", "B-000007", "B-000008", "B-000009", "B-000010", "B-000011",
                                 "B-000012"]),
     (("--status", "CHECKEDIN"), ["B-000005"]),
-    (("--status", "NoShow"), ["B-000004"]),
     (("--room", "101", "--status", "Reserved"), ["B-000006", "B-000010"]),
     (("--on", "2026-11-28"), ["B-000005", "B-000006", "B-000008"]),  # B-000007 leaves that morning
-    (("--on", "2026-11-18"), ["B-000001"]),  # a past night: checked-out history holds it
-    (("--on", "2026-11-25"), ["B-000005"]),  # cancelled B-000003 never holds a night
 ])
 def test_bookings_filters_by_room_status_case_insensitively_and_night(hotel: Path, options: tuple[str, ...],
                                                                       expected: list[str]) -> None:
@@ -273,24 +280,6 @@ def test_book_human_output_names_booking_and_room(hotel: Path) -> None:
     assert "B-000013" in result.stdout and "102" in result.stdout and "RESERVED" in result.stdout
 
 
-def test_book_arriving_on_another_guests_departure_day_is_allowed(hotel: Path) -> None:
-    document = ok_json(hotel, "book", "204", "--guest", "Next", "--arrival", "2026-11-28", "--nights", "2")
-    assert document["booking"]["status"] == "Reserved"
-    assert room(hotel, "204")["status"] == "RESERVED"  # B-000007 still due today
-
-
-def test_book_in_dirty_room_due_today_leaves_it_dirty(hotel: Path) -> None:
-    document = ok_json(hotel, "book", "304", "--guest", "Dusty", "--arrival", TODAY, "--nights", "1")
-    assert document["room"]["status"] == "DIRTY"
-    assert room(hotel, "304")["status"] == "DIRTY"
-
-
-def test_book_wholly_future_stay_in_maintenance_room_is_allowed(hotel: Path) -> None:
-    document = ok_json(hotel, "book", "105", "--guest", "Later", "--arrival", "2026-11-28", "--nights", "1")
-    assert document["room"]["status"] == "MAINTENANCE"
-    assert booking(hotel, document["booking"]["id"])["status"] == "Reserved"
-
-
 def test_book_stamps_created_at_from_the_wall_clock_not_from_today(hotel: Path) -> None:
     document = ok_json(hotel, "book", "102", "--guest", "Future", "--arrival", "2031-06-01", "--nights", "1",
                        today="2031-06-01")
@@ -299,58 +288,11 @@ def test_book_stamps_created_at_from_the_wall_clock_not_from_today(hotel: Path) 
 
 @pytest.mark.parametrize("args, code, names", [
     (("book", "999", "--guest", "X", "--arrival", TODAY, "--nights", "1"), "UNKNOWN_ROOM", ("999",)),
-    (("book", "102", "--guest", "X", "--arrival", "2026-11-30", "--departure", "2026-11-30"),
-     "INVALID_DATES", ("102",)),
-    (("book", "102", "--guest", "X", "--arrival", "2026-11-30", "--departure", "2026-11-29"),
-     "INVALID_DATES", ("102",)),
-    (("book", "102", "--guest", "X", "--arrival", "2026-11-26", "--nights", "3"), "INVALID_DATES", ("102",)),
-    (("book", "105", "--guest", "X", "--arrival", TODAY, "--nights", "1"), "ROOM_OUT_OF_SERVICE", ("105",)),
     (("book", "101", "--guest", "X", "--arrival", "2026-11-28", "--nights", "1"), "DOUBLE_BOOKING",
      ("101", "B-000006")),
-    (("book", "201", "--guest", "X", "--arrival", "2026-11-30", "--nights", "5"), "DOUBLE_BOOKING",
-     ("201", "B-000008")),
-    (("book", "301", "--guest", "X", "--arrival", "2026-11-28", "--nights", "1"), "DOUBLE_BOOKING",
-     ("301", "B-000005")),
-    # order: unknown room before dates; dates before out of service; out of service before overlap
-    (("book", "999", "--guest", "X", "--arrival", "2026-11-20", "--departure", "2026-11-19"),
-     "UNKNOWN_ROOM", ("999",)),
-    (("book", "105", "--guest", "X", "--arrival", "2026-11-26", "--nights", "3"), "INVALID_DATES", ("105",)),
-], ids=['unknown_room', 'departure_equals_arrival', 'departure_before_arrival', 'arrival_before_today', 'maintenance_stay_includes_today', 'overlaps_due_reservation', 'overlaps_future_reservation', 'overlaps_guest_in_house', 'unknown_room_before_bad_dates', 'bad_dates_before_out_of_service'])
+], ids=["unknown_room", "overlaps_due_reservation"])
 def test_book_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
     refused(hotel, code, *args, names=names)
-
-
-def test_book_in_out_of_service_room_is_refused_before_the_overlap(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("105", "OUT_OF_SERVICE")],
-                       [B("B-000001", "105", "2026-11-27", "2026-11-30", "Reserved")])
-    refused(data, "ROOM_OUT_OF_SERVICE", "book", "105", "--guest", "X", "--arrival", TODAY, "--nights", "1",
-            names=("105",))
-
-
-def test_book_overlapping_an_overstaying_guest_tonight_is_refused_but_tomorrow_is_free(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "OCCUPIED")],
-                       [B("B-000001", "101", "2026-11-20", "2026-11-25", "CheckedIn")])
-    refused(data, "DOUBLE_BOOKING", "book", "101", "--guest", "X", "--arrival", TODAY, "--nights", "1",
-            names=("101", "B-000001"))
-    document = ok_json(data, "book", "101", "--guest", "X", "--arrival", "2026-11-28", "--nights", "1")
-    assert document["room"]["status"] == "OCCUPIED"
-
-
-def test_book_ignores_finished_bookings_when_checking_overlap(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "AVAILABLE")],
-                       [B("B-000001", "101", "2026-11-27", "2026-11-30", "Cancelled"),
-                        B("B-000002", "101", "2026-11-27", "2026-11-30", "NoShow")])
-    document = ok_json(data, "book", "101", "--guest", "X", "--arrival", TODAY, "--nights", "2")
-    assert document["room"]["status"] == "RESERVED"
-    assert document["booking"]["id"] not in {"B-000001", "B-000002"}
-
-
-def test_booking_ids_are_never_issued_twice_even_after_delete(hotel: Path) -> None:
-    first = ok_json(hotel, "book", "102", "--guest", "A", "--arrival", "2026-12-10", "--nights", "1")
-    ok_json(hotel, "delete", first["booking"]["id"])
-    second = ok_json(hotel, "book", "102", "--guest", "B", "--arrival", "2026-12-10", "--nights", "1")
-    assert second["booking"]["id"] != first["booking"]["id"]
-    assert second["booking"]["id"] > first["booking"]["id"]
 
 
 @pytest.mark.parametrize("args", [
@@ -361,7 +303,10 @@ def test_booking_ids_are_never_issued_twice_even_after_delete(hotel: Path) -> No
     ("book", "102", "--guest", "X", "--arrival", "01/12/2026", "--nights", "1"),
     ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--departure", "tomorrow"),
     ("book", "102", "--guest", "X", "--arrival", "2026-12-01", "--departure", "2026-12-03", "--nights", "2"),
-], ids=['nights_zero', 'nights_negative', 'nights_not_a_number', 'arrival_day_32', 'arrival_not_iso', 'departure_not_a_date', 'departure_and_nights_both'])
+], ids=[
+    "nights_zero", "nights_negative", "nights_not_a_number", "arrival_day_32", "arrival_not_iso",
+    "departure_not_a_date", "departure_and_nights_both",
+])
 def test_book_unparseable_values_are_usage_errors_exit_2(hotel: Path, args: tuple[str, ...]) -> None:
     before = snapshot(hotel)
     result = rs(hotel, *args)
@@ -393,22 +338,6 @@ def test_checkin_human_output_names_guest_and_booking(hotel: Path) -> None:
     assert "Donald Knuth" in result.stdout and "B-000007" in result.stdout and "OCCUPIED" in result.stdout
 
 
-def test_checkin_with_booking_chooses_among_two_due_reservations(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "RESERVED")],
-                       [B("B-000001", "101", "2026-11-27", "2026-11-29", "Reserved"),
-                        B("B-000002", "101", "2026-11-26", "2026-11-28", "Reserved")])
-    refused(data, "AMBIGUOUS_RESERVATION", "checkin", "101", names=("101",))
-    document = ok_json(data, "checkin", "101", "--booking", "B-000002")
-    assert document["booking"]["id"] == "B-000002" and document["booking"]["status"] == "CheckedIn"
-    assert booking(data, "B-000001")["status"] == "Reserved"
-    assert room(data, "101")["status"] == "OCCUPIED"
-
-
-def test_checkin_booking_option_accepts_the_only_due_reservation(hotel: Path) -> None:
-    document = ok_json(hotel, "checkin", "101", "--booking", "B-000006")
-    assert document["booking"]["status"] == "CheckedIn"
-
-
 def test_checkin_force_checks_in_to_a_dirty_room(hotel: Path) -> None:
     ok_json(hotel, "book", "304", "--guest", "Dusty", "--arrival", TODAY, "--nights", "1")
     refused(hotel, "ROOM_NOT_READY", "checkin", "304", names=("304",))
@@ -417,57 +346,12 @@ def test_checkin_force_checks_in_to_a_dirty_room(hotel: Path) -> None:
     assert room(hotel, "304")["status"] == "OCCUPIED"
 
 
-def test_checkin_into_stale_occupied_room_without_guest_is_allowed(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("102", "OCCUPIED")],
-                       [B("B-000001", "102", "2026-11-27", "2026-11-28", "Reserved")])
-    document = ok_json(data, "checkin", "102")
-    assert document["booking"]["status"] == "CheckedIn"
-    assert room(data, "102")["status"] == "OCCUPIED"
-
-
 @pytest.mark.parametrize("args, code, names", [
-    (("checkin", "999"), "UNKNOWN_ROOM", ("999",)),
     (("checkin", "301"), "ROOM_OCCUPIED", ("301",)),  # occupied AND nothing due: occupied wins
-    (("checkin", "105"), "ROOM_OUT_OF_SERVICE", ("105",)),
-    (("checkin", "304"), "ROOM_NOT_READY", ("304",)),  # dirty AND nothing due: not ready wins
-    (("checkin", "304", "--force"), "NO_DUE_RESERVATION", ("304",)),
-    (("checkin", "102"), "NO_DUE_RESERVATION", ("102",)),
-    (("checkin", "103"), "NO_DUE_RESERVATION", ("103",)),  # arrives in two days
     (("checkin", "101", "--booking", "B-999999"), "NO_DUE_RESERVATION", ("B-999999",)),
-    (("checkin", "101", "--booking", "B-000010"), "NO_DUE_RESERVATION", ("B-000010",)),  # not due
-    (("checkin", "101", "--booking", "B-000007"), "NO_DUE_RESERVATION", ("B-000007",)),  # other room
-    (("checkin", "101", "--booking", "B-000001"), "NO_DUE_RESERVATION", ("B-000001",)),  # history
-    (("checkin", "999", "--booking", "B-999999"), "UNKNOWN_ROOM", ("999",)),
-    (("checkin", "301", "--booking", "B-000006"), "ROOM_OCCUPIED", ("301",)),
-], ids=['unknown_room', 'occupied_before_no_due_reservation', 'maintenance', 'dirty_before_no_due_reservation', 'dirty_forced_but_nothing_due', 'nothing_due', 'arrives_later', 'booking_unknown', 'booking_not_due', 'booking_of_other_room', 'booking_finished', 'unknown_room_before_booking_option', 'occupied_before_booking_option'])
+], ids=["occupied_before_no_due_reservation", "booking_unknown"])
 def test_checkin_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
     refused(hotel, code, *args, names=names)
-
-
-def test_checkin_occupied_room_under_maintenance_reports_room_occupied_first(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "MAINTENANCE")],
-                       [B("B-000001", "101", "2026-11-26", "2026-11-29", "CheckedIn"),
-                        B("B-000002", "101", "2026-11-27", "2026-11-28", "Reserved")])
-    refused(data, "ROOM_OCCUPIED", "checkin", "101", names=("101",))
-
-
-def test_checkin_out_of_service_room_with_a_due_reservation_is_refused(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "OUT_OF_SERVICE")],
-                       [B("B-000001", "101", "2026-11-27", "2026-11-28", "Reserved")])
-    refused(data, "ROOM_OUT_OF_SERVICE", "checkin", "101", names=("101",))
-
-
-def test_checkin_stale_occupied_room_with_nothing_due_is_no_due_reservation(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("102", "OCCUPIED")], [])
-    refused(data, "NO_DUE_RESERVATION", "checkin", "102", names=("102",))
-
-
-def test_checkin_two_due_reservations_with_unrelated_booking_option_is_no_due_reservation(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "RESERVED"), R("102", "AVAILABLE")],
-                       [B("B-000001", "101", "2026-11-27", "2026-11-29", "Reserved"),
-                        B("B-000002", "101", "2026-11-27", "2026-11-28", "Reserved"),
-                        B("B-000003", "102", "2026-11-27", "2026-11-28", "Reserved")])
-    refused(data, "NO_DUE_RESERVATION", "checkin", "101", "--booking", "B-000003", names=("B-000003",))
 
 
 # --------------------------------------------------------------------------- checkin --walk-in
@@ -488,35 +372,16 @@ def test_walk_in_creates_and_checks_in_a_booking_in_one_commit(hotel: Path) -> N
     assert rs(hotel, "validate").code == 0
 
 
-def test_walk_in_leaving_on_next_guests_arrival_day_is_allowed(hotel: Path) -> None:
-    document = ok_json(hotel, "checkin", "201", "--walk-in", "--guest", "Short", "--nights", "1")
-    assert document["booking"]["departure"] == "2026-11-28"
-    assert room(hotel, "201")["status"] == "OCCUPIED"
-
-
 def test_walk_in_force_into_a_dirty_room(hotel: Path) -> None:
     document = ok_json(hotel, "checkin", "304", "--walk-in", "--guest", "Brave", "--nights", "1", "--force")
     assert document["room"]["status"] == "OCCUPIED"
 
 
 @pytest.mark.parametrize("args, code, names", [
-    (("checkin", "999", "--walk-in", "--guest", "W", "--nights", "1"), "UNKNOWN_ROOM", ("999",)),
-    (("checkin", "301", "--walk-in", "--guest", "W", "--nights", "5"), "ROOM_OCCUPIED", ("301",)),
-    (("checkin", "105", "--walk-in", "--guest", "W", "--nights", "1"), "ROOM_OUT_OF_SERVICE", ("105",)),
-    (("checkin", "304", "--walk-in", "--guest", "W", "--nights", "1"), "ROOM_NOT_READY", ("304",)),
     (("checkin", "201", "--walk-in", "--guest", "W", "--nights", "2"), "DOUBLE_BOOKING", ("201", "B-000008")),
-    (("checkin", "101", "--walk-in", "--guest", "W", "--nights", "1"), "DOUBLE_BOOKING", ("101", "B-000006")),
-], ids=['unknown_room', 'occupied', 'maintenance', 'dirty', 'overlaps_tomorrows_arrival', 'overlaps_due_reservation'])
+], ids=["overlaps_tomorrows_arrival"])
 def test_walk_in_refusals(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
     refused(hotel, code, *args, names=names)
-
-
-def test_walk_in_into_dirty_room_with_overlapping_booking_is_room_not_ready_first(hotel: Path) -> None:
-    ok_json(hotel, "book", "304", "--guest", "Tomorrow", "--arrival", "2026-11-28", "--nights", "2")
-    refused(hotel, "ROOM_NOT_READY", "checkin", "304", "--walk-in", "--guest", "W", "--nights", "3",
-            names=("304",))
-    refused(hotel, "DOUBLE_BOOKING", "checkin", "304", "--walk-in", "--guest", "W", "--nights", "3", "--force",
-            names=("304",))
 
 
 @pytest.mark.parametrize("args", [
@@ -524,7 +389,9 @@ def test_walk_in_into_dirty_room_with_overlapping_booking_is_room_not_ready_firs
     ("checkin", "102", "--walk-in", "--guest", "W"),
     ("checkin", "102", "--walk-in", "--nights", "1"),
     ("checkin", "102", "--walk-in", "--guest", "", "--nights", "1"),
-], ids=['nights_zero', 'nights_missing', 'guest_missing', 'guest_empty'])
+], ids=[
+    "nights_zero", "nights_missing", "guest_missing", "guest_empty",
+])
 def test_walk_in_bad_or_missing_values_are_usage_errors_exit_2(hotel: Path, args: tuple[str, ...]) -> None:
     before = snapshot(hotel)
     result = rs(hotel, *args)
@@ -552,46 +419,12 @@ def test_checkout_human_output_names_guest(hotel: Path) -> None:
     assert result.code == 0 and "Ada Lovelace" in result.stdout and "DIRTY" in result.stdout
 
 
-def test_checkout_with_booking_picks_one_of_two_guests(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "OCCUPIED")],
-                       [B("B-000001", "101", "2026-11-26", "2026-11-29", "CheckedIn"),
-                        B("B-000002", "101", "2026-11-26", "2026-11-28", "CheckedIn")])
-    refused(data, "AMBIGUOUS_RESERVATION", "checkout", "101", names=("101",))
-    document = ok_json(data, "checkout", "101", "--booking", "B-000002")
-    assert document["booking"]["status"] == "CheckedOut"
-    assert booking(data, "B-000001")["status"] == "CheckedIn"
-    assert room(data, "101")["status"] == "OCCUPIED"  # the other guest is still in
-
-
 @pytest.mark.parametrize("args, code, names", [
-    (("checkout", "999"), "UNKNOWN_ROOM", ("999",)),
-    (("checkout", "999", "--booking", "B-000005"), "UNKNOWN_ROOM", ("999",)),
     (("checkout", "102"), "NOT_CHECKED_IN", ("102",)),
-    (("checkout", "101"), "NOT_CHECKED_IN", ("101",)),  # reserved, not checked in
     (("checkout", "301", "--booking", "B-000006"), "NOT_CHECKED_IN", ("B-000006",)),
-    (("checkout", "101", "--booking", "B-000005"), "NOT_CHECKED_IN", ("B-000005",)),  # in another room
-    (("checkout", "301", "--booking", "B-999999"), "NOT_CHECKED_IN", ("B-999999",)),
-], ids=['unknown_room', 'unknown_room_before_booking_option', 'no_guest', 'reserved_not_checked_in', 'booking_not_checked_in', 'booking_in_other_room', 'booking_unknown'])
+], ids=["no_guest", "booking_not_checked_in"])
 def test_checkout_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str, names: tuple[str, ...]) -> None:
     refused(hotel, code, *args, names=names)
-
-
-def test_shipped_stale_occupied_rooms_never_block_checkin_or_housekeeping(tmp_path: Path) -> None:
-    from conftest import shipped_data
-
-    data = shipped_data(tmp_path)
-    refused(data, "NO_DUE_RESERVATION", "checkin", "102", names=("102",))
-    refused(data, "NOT_CHECKED_IN", "checkout", "202", names=("202",))
-    ok_json(data, "book", "102", "--guest", "Arriving", "--arrival", TODAY, "--nights", "1")
-    document = ok_json(data, "checkin", "102")
-    assert document["booking"]["status"] == "CheckedIn" and document["room"]["status"] == "OCCUPIED"
-    document = ok_json(data, "housekeeping", "202", "CLEAN")
-    assert document["room"]["status"] == "CLEAN"
-
-
-def test_checkout_of_stale_occupied_room_is_not_checked_in(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("102", "OCCUPIED")], [])
-    refused(data, "NOT_CHECKED_IN", "checkout", "102", names=("102",))
 
 
 # --------------------------------------------------------------------------- cancel / noshow / delete
@@ -605,27 +438,6 @@ def test_cancel_due_reservation_frees_the_room(hotel: Path) -> None:
     assert rs(hotel, "validate").code == 0
 
 
-def test_cancel_future_reservation_leaves_room_status(hotel: Path) -> None:
-    document = ok_json(hotel, "cancel", "B-000008")
-    assert document["booking"]["status"] == "Cancelled"
-    assert room(hotel, "201")["status"] == "AVAILABLE"
-
-
-def test_cancel_keeps_room_reserved_while_another_reservation_is_due(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "RESERVED")],
-                       [B("B-000001", "101", "2026-11-27", "2026-11-29", "Reserved"),
-                        B("B-000002", "101", "2026-11-26", "2026-11-28", "Reserved")])
-    document = ok_json(data, "cancel", "B-000001")
-    assert document["room"]["status"] == "RESERVED"
-    assert room(data, "101")["status"] == "RESERVED"
-
-
-def test_cancel_keeps_a_dirty_room_dirty(hotel: Path) -> None:
-    created = ok_json(hotel, "book", "304", "--guest", "D", "--arrival", TODAY, "--nights", "1")
-    document = ok_json(hotel, "cancel", created["booking"]["id"])
-    assert document["room"]["status"] == "DIRTY"
-
-
 def test_cancel_human_output_names_booking(hotel: Path) -> None:
     result = rs(hotel, "cancel", "B-000007")
     assert result.code == 0 and "B-000007" in result.stdout
@@ -634,10 +446,7 @@ def test_cancel_human_output_names_booking(hotel: Path) -> None:
 @pytest.mark.parametrize("booking_id, code", [
     ("B-999999", "UNKNOWN_BOOKING"),
     ("B-000005", "INVALID_TRANSITION"),  # CheckedIn
-    ("B-000001", "INVALID_TRANSITION"),  # CheckedOut
-    ("B-000003", "INVALID_TRANSITION"),  # Cancelled
-    ("B-000004", "INVALID_TRANSITION"),  # NoShow
-], ids=['unknown', 'checked_in', 'checked_out', 'cancelled', 'no_show'])
+], ids=["unknown", "checked_in"])
 def test_cancel_refusals(hotel: Path, booking_id: str, code: str) -> None:
     refused(hotel, code, "cancel", booking_id, names=(booking_id,))
 
@@ -649,20 +458,9 @@ def test_noshow_due_reservation_frees_the_room(hotel: Path) -> None:
     assert document["room"] == room(hotel, "204") and document["room"]["status"] == "AVAILABLE"
 
 
-def test_noshow_of_a_late_arrival_is_allowed(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "RESERVED")],
-                       [B("B-000001", "101", "2026-11-25", "2026-11-29", "Reserved")])
-    document = ok_json(data, "noshow", "B-000001")
-    assert document["booking"]["status"] == "NoShow"
-    assert room(data, "101")["status"] == "AVAILABLE"
-
-
 @pytest.mark.parametrize("booking_id, code", [
-    ("B-999999", "UNKNOWN_BOOKING"),
-    ("B-000005", "INVALID_TRANSITION"),  # CheckedIn
-    ("B-000003", "INVALID_TRANSITION"),  # Cancelled
     ("B-000008", "INVALID_TRANSITION"),  # arrives tomorrow: cannot be a no-show yet
-], ids=['unknown', 'checked_in', 'cancelled', 'arrival_after_today'])
+], ids=["arrival_after_today"])
 def test_noshow_refusals(hotel: Path, booking_id: str, code: str) -> None:
     refused(hotel, code, "noshow", booking_id, names=(booking_id,))
 
@@ -678,16 +476,9 @@ def test_delete_removes_booking_prints_it_and_rederives_room(hotel: Path) -> Non
     assert rs(hotel, "validate").code == 0
 
 
-def test_delete_history_booking_is_allowed(hotel: Path) -> None:
-    document = ok_json(hotel, "delete", "B-000001")
-    assert document["booking"]["status"] == "CheckedOut"
-    assert room(hotel, "101")["status"] == "RESERVED"
-
-
 @pytest.mark.parametrize("booking_id, code", [
-    ("B-999999", "UNKNOWN_BOOKING"),
     ("B-000005", "INVALID_TRANSITION"),  # checked in: check out first
-], ids=['unknown', 'checked_in'])
+], ids=["checked_in"])
 def test_delete_refusals(hotel: Path, booking_id: str, code: str) -> None:
     refused(hotel, code, "delete", booking_id, names=(booking_id,))
 
@@ -696,11 +487,8 @@ def test_delete_refusals(hotel: Path, booking_id: str, code: str) -> None:
 
 @pytest.mark.parametrize("number, given, stored", [
     ("304", "clean", "CLEAN"),
-    ("304", "Available", "AVAILABLE"),
-    ("102", "dirty", "DIRTY"),
-    ("102", "MAINTENANCE", "MAINTENANCE"),
     ("102", "out_of_service", "OUT_OF_SERVICE"),
-    ("105", "CLEAN", "CLEAN"),
+    ("105", "Available", "AVAILABLE"),
 ])
 def test_housekeeping_sets_status_case_insensitively(hotel: Path, number: str, given: str, stored: str) -> None:
     document = ok_json(hotel, "housekeeping", number, given)
@@ -719,35 +507,13 @@ def test_housekeeping_clean_with_due_reservation_shows_reserved(hotel: Path) -> 
     assert human.code == 0 and "304" in human.stdout
 
 
-def test_housekeeping_force_closes_room_with_due_reservation_and_validate_reports_it(hotel: Path) -> None:
-    document = ok_json(hotel, "housekeeping", "101", "MAINTENANCE", "--force")
-    assert document["room"]["status"] == "MAINTENANCE"
-    report = json.loads(rs(hotel, "validate", as_json=True).stdout)
-    assert [(p["code"], p["room"], p["bookings"]) for p in report["problems"]] == \
-           [("ROOM_OUT_OF_SERVICE", "101", ["B-000006"])]
-
-
 @pytest.mark.parametrize("args, code, names", [
-    (("housekeeping", "999", "CLEAN"), "UNKNOWN_ROOM", ("999",)),
-    (("housekeeping", "999", "OCCUPIED"), "UNKNOWN_ROOM", ("999",)),
-    (("housekeeping", "102", "OCCUPIED"), "DERIVED_STATUS", ("102",)),
     (("housekeeping", "102", "reserved"), "DERIVED_STATUS", ("102",)),
-    (("housekeeping", "301", "OCCUPIED"), "DERIVED_STATUS", ("301",)),  # derived before occupied
-    (("housekeeping", "301", "DIRTY"), "ROOM_OCCUPIED", ("301",)),
-    (("housekeeping", "301", "MAINTENANCE", "--force"), "ROOM_OCCUPIED", ("301",)),
-    (("housekeeping", "101", "MAINTENANCE"), "ROOM_RESERVED", ("101",)),
     (("housekeeping", "204", "out_of_service"), "ROOM_RESERVED", ("204",)),
-], ids=['unknown_room', 'unknown_room_before_derived', 'occupied_is_derived', 'reserved_is_derived_case_insensitive', 'derived_before_occupied', 'guest_in_room', 'guest_in_room_even_forced', 'maintenance_with_due_reservation', 'out_of_service_with_due_reservation'])
+], ids=["reserved_is_derived_case_insensitive", "out_of_service_with_due_reservation"])
 def test_housekeeping_refusals_in_order(hotel: Path, args: tuple[str, ...], code: str,
                                         names: tuple[str, ...]) -> None:
     refused(hotel, code, *args, names=names)
-
-
-def test_housekeeping_occupied_room_with_due_reservation_is_room_occupied_first(tmp_path: Path) -> None:
-    data = write_hotel(tmp_path / "h", [R("101", "OCCUPIED")],
-                       [B("B-000001", "101", "2026-11-26", "2026-11-28", "CheckedIn"),
-                        B("B-000002", "101", "2026-11-27", "2026-11-29", "Reserved")])
-    refused(data, "ROOM_OCCUPIED", "housekeeping", "101", "MAINTENANCE", names=("101",))
 
 
 def test_housekeeping_unknown_status_name_is_a_usage_error(hotel: Path) -> None:
@@ -803,7 +569,7 @@ def test_checkin_racing_manual_status_changes_ends_checked_in_occupied_and_consi
     processes = [subprocess.Popen([sys.executable, "-m", "roomsync", *cmd, *base], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for cmd in commands]
     outcomes = []
-    for cmd, process in zip(commands, processes):
+    for cmd, process in zip(commands, processes, strict=True):
         out, err = process.communicate(timeout=60)
         assert "Traceback" not in err, err
         outcomes.append((cmd, process.returncode, json.loads(out)))

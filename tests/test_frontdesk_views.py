@@ -2,9 +2,11 @@
 `availability` and `calendar`.
 
 The first half tests `roomsync.domain.views` directly (pure functions of rooms, bookings and
-days); the second half runs the commands on the sample hotel (`hotel` fixture, dated TODAY =
-2026-11-27, ids B-000001..B-000012 as listed in test_cli_commands.py) and hand-made pairs,
-checking every `--json` shape to the letter and that a read-only view changes no byte.
+days); which bookings the views hold on the sample hotel is tested on the in-memory fake in
+tests/operations/test_ops_views.py. The second half runs the commands on the sample hotel
+(`hotel` fixture, dated TODAY = 2026-11-27, ids B-000001..B-000012 as listed in
+test_cli_commands.py) and hand-made pairs for what the CLI adds: every `--json` shape to the
+letter, human output, option parsing, and that a read-only view changes no byte.
 
     101 Single RESERVED    B-000001 CheckedOut 11-17..11-20, B-000006 Reserved 11-27..11-30,
                            B-000010 Reserved 11-30..12-02
@@ -29,12 +31,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import (
-    TODAY, B, R, rooms_file, rs, snapshot, write_hotel,
+    TODAY,
+    B,
+    R,
+    rooms_file,
+    rs,
+    snapshot,
+    write_hotel,
 )
 from conftest import booking as booking_rec
 from conftest import room as room_rec
+
 from roomsync.domain import views
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 
@@ -330,12 +338,7 @@ def test_arrivals_json_today_lists_bookings_and_rooms_as_stored_with_readiness(h
 
 
 @pytest.mark.parametrize("on, expected", [
-    ("2026-11-28", [("B-000008", "201", "ready")]),
     ("2026-11-25", [("B-000005", "301", "checked_in")]),     # arrived and still in
-    ("2026-11-22", []),                                       # CheckedOut is not an arrival
-    ("2026-11-24", []),                                       # Cancelled is not an arrival
-    ("2026-11-23", []),                                       # NoShow is not an arrival
-    ("2026-12-02", [("B-000012", "205", "ready")]),
 ])
 def test_arrivals_on_another_day(hotel: Path, on: str, expected: list[tuple[str, str, str]]) -> None:
     document = view_json(hotel, "arrivals", "--on", on)
@@ -344,13 +347,6 @@ def test_arrivals_on_another_day(hotel: Path, on: str, expected: list[tuple[str,
         assert set(item) == {"booking", "room", "readiness"}
         assert item["booking"] == booking_rec(hotel, item["booking"]["id"])
         assert item["room"] == room_rec(hotel, item["room"]["number"])
-
-
-def test_arrivals_readiness_is_that_of_now_for_a_future_day(hotel: Path) -> None:
-    # 304 is DIRTY now; an arrival there tomorrow reads "dirty" (readiness is of now)
-    assert rs(hotel, "book", "304", "--guest", "Tomorrow Guest", "--arrival", "2026-11-28", "--nights", "1").code == 0
-    document = view_json(hotel, "arrivals", "--on", "2026-11-28")
-    assert [(a["room"]["number"], a["readiness"]) for a in document] == [("201", "ready"), ("304", "dirty")]
 
 
 def test_arrivals_each_readiness_and_unknown_room_is_null(tmp_path: Path) -> None:
@@ -392,17 +388,9 @@ def test_arrivals_human_output_lists_every_arrival_and_its_readiness(tmp_path: P
 
 # --------------------------------------------------------------------------- departures
 
-def test_departures_today_on_the_sample_is_an_empty_array(hotel: Path) -> None:
-    assert view_json(hotel, "departures") == []
-
 
 @pytest.mark.parametrize("on, expected", [
     ("2026-11-29", [("B-000005", "301", "due_out")]),
-    ("2026-11-25", [("B-000002", "201", "checked_out")]),
-    ("2026-11-20", [("B-000001", "101", "checked_out")]),
-    ("2026-11-26", []),   # B-000003 Cancelled
-    ("2026-11-24", []),   # B-000004 NoShow
-    ("2026-11-30", []),   # B-000006 Reserved
 ])
 def test_departures_on_another_day(hotel: Path, on: str, expected: list[tuple[str, str, str]]) -> None:
     document = view_json(hotel, "departures", "--on", on)
@@ -459,14 +447,6 @@ def test_inhouse_json_lists_guests_with_nights_so_far_and_overstay(hotel: Path) 
         {"booking": booking_rec(hotel, "B-000005"), "room": room_rec(hotel, "301"), "nights": 2, "overstay": False}]
 
 
-def test_inhouse_later_day_counts_more_nights_and_flags_the_overstay(hotel: Path) -> None:
-    document = view_json(hotel, "inhouse", today="2026-12-01")
-    assert [(g["booking"]["id"], g["nights"], g["overstay"]) for g in document] == [("B-000005", 6, True)]
-    assert set(document[0]) == {"booking", "room", "nights", "overstay"}
-    # on the departure day itself the guest is not yet an overstay
-    assert [(g["nights"], g["overstay"]) for g in view_json(hotel, "inhouse", today="2026-11-29")] == [(4, False)]
-
-
 def test_inhouse_unknown_room_is_null_and_human_output_flags_overstay(tmp_path: Path) -> None:
     data = departures_hotel(tmp_path)
     document = view_json(data, "inhouse")
@@ -499,26 +479,12 @@ def test_availability_departure_and_nights_give_the_same_answer(hotel: Path) -> 
         view_json(hotel, "availability", "--arrival", TODAY, "--nights", "2")
 
 
-def test_availability_offers_back_to_back_stays_and_excludes_overlaps(hotel: Path) -> None:
-    # 301's guest leaves 11-29; 103's reservation arrives 11-29; 101 is free from 12-02
-    numbers = [r["number"] for r in view_json(hotel, "availability", "--arrival", "2026-11-29", "--nights", "1")]
-    assert "301" in numbers and "103" not in numbers and "101" not in numbers
-    numbers = [r["number"] for r in view_json(hotel, "availability", "--arrival", "2026-12-02", "--nights", "1")]
-    assert "101" in numbers and "103" in numbers and "205" not in numbers
-
-
-@pytest.mark.parametrize("given", ["single", "SINGLE", "Single", "sInGlE"])
+@pytest.mark.parametrize("given", ["sInGlE"])
 def test_availability_type_matches_case_insensitively_and_offers_maintenance_for_future_stays(
         hotel: Path, given: str) -> None:
     document = view_json(hotel, "availability", "--arrival", "2026-11-28", "--nights", "2", "--type", given)
     # 101 is held by B-000006 until 11-30; 105 is under maintenance now but the stay is wholly future
     assert document == [room_rec(hotel, "105"), room_rec(hotel, "204")]
-
-
-def test_availability_never_offers_a_maintenance_room_for_a_stay_including_today(hotel: Path) -> None:
-    numbers = [r["number"] for r in view_json(hotel, "availability", "--arrival", TODAY, "--nights", "1",
-                                              "--type", "single")]
-    assert numbers == []
 
 
 def test_availability_human_output_flags_a_room_closed_now(hotel: Path) -> None:
@@ -541,16 +507,8 @@ def test_availability_room_without_type_never_matches_a_type(tmp_path: Path) -> 
         "101", "102", "103"]
 
 
-def test_availability_type_no_room_has_is_an_empty_array(hotel: Path) -> None:
-    assert view_json(hotel, "availability", "--arrival", TODAY, "--nights", "1", "--type", "Penthouse") == []
-
-
 @pytest.mark.parametrize("args", [
-    ("--arrival", "2026-11-26", "--nights", "2"),                           # arrival before today
-    ("--arrival", "2026-11-28", "--departure", "2026-11-28"),               # no night
-    ("--arrival", "2026-11-28", "--departure", "2026-11-27"),               # departure before arrival
     ("--arrival", "2026-11-26", "--nights", "2", "--type", "Penthouse"),    # dates first, before the type
-    ("--arrival", "2026-11-28", "--departure", "2026-11-28", "--type", "Suite"),
 ])
 def test_availability_date_refusals_are_invalid_dates_exit_1(hotel: Path, args: tuple[str, ...]) -> None:
     refused(hotel, "INVALID_DATES", "availability", *args)
@@ -577,7 +535,7 @@ def test_calendar_json_default_is_fourteen_nights_from_today_for_every_room(hote
     assert document["from"] == TODAY
     assert document["dates"] == [(DAY + timedelta(days=i)).isoformat() for i in range(14)]
     assert [r["number"] for r in document["rooms"]] == [r["number"] for r in rooms_file(hotel)]
-    for row, stored in zip(document["rooms"], rooms_file(hotel)):
+    for row, stored in zip(document["rooms"], rooms_file(hotel), strict=True):
         assert set(row) == {"number", "status", "nights"}
         assert row["status"] == stored["status"]
         assert len(row["nights"]) == 14
@@ -598,22 +556,6 @@ def test_calendar_json_default_is_fourteen_nights_from_today_for_every_room(hote
     assert document["occupancy"] == pytest.approx([n / 14 for n in held])
 
 
-def test_calendar_past_nights_show_history_but_never_cancelled_or_no_show(hotel: Path) -> None:
-    document = view_json(hotel, "calendar", "--from", "2026-11-19", "--days", "10")
-    assert document["from"] == "2026-11-19"
-    assert document["dates"] == [f"2026-11-{day}" for day in range(19, 29)]
-    nights = {row["number"]: row["nights"] for row in document["rooms"]}
-    # 11-19 .. 11-28
-    assert nights["101"] == ["B-000001", None, None, None, None, None, None, None, "B-000006", "B-000006"]
-    assert nights["201"] == [None, None, None, "B-000002", "B-000002", "B-000002", None, None, None, "B-000008"]
-    assert nights["104"] == [None] * 10      # B-000003 Cancelled
-    assert nights["302"] == [None] * 10      # B-000004 NoShow
-    assert nights["301"] == [None] * 6 + ["B-000005"] * 4
-    # occupancy counts active bookings only: history is shown, not counted
-    held = [0, 0, 0, 0, 0, 0, 1, 1, 3, 3]
-    assert document["occupancy"] == pytest.approx([n / 14 for n in held])
-
-
 def test_calendar_overstay_holds_tonight_and_status_is_as_stored(tmp_path: Path) -> None:
     data = write_hotel(tmp_path / "d", [R("101", "OCCUPIED"), R("102", "OCCUPIED"), R("103", "OUT_OF_SERVICE")], [
         B("B-1", "101", "2026-11-22", "2026-11-25", "CheckedIn"),
@@ -628,17 +570,11 @@ def test_calendar_overstay_holds_tonight_and_status_is_as_stored(tmp_path: Path)
     assert document["occupancy"] == pytest.approx([0.5] * 6)
 
 
-@pytest.mark.parametrize("given", ["suite", "SUITE", "Suite"])
+@pytest.mark.parametrize("given", ["SUITE"])
 def test_calendar_type_shows_only_matching_rooms_and_their_occupancy(hotel: Path, given: str) -> None:
     document = view_json(hotel, "calendar", "--type", given, "--days", "3")
     assert [row["number"] for row in document["rooms"]] == ["205", "301", "305"]
     assert document["occupancy"] == pytest.approx([1 / 3, 1 / 3, 0.0])
-
-
-def test_calendar_type_no_room_has_shows_no_rooms_and_zero_occupancy(hotel: Path) -> None:
-    document = view_json(hotel, "calendar", "--type", "Penthouse", "--days", "4")
-    assert document["rooms"] == []
-    assert document["occupancy"] == [0.0, 0.0, 0.0, 0.0]
 
 
 def test_calendar_room_without_type_never_matches(tmp_path: Path) -> None:

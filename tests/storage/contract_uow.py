@@ -289,6 +289,29 @@ class UnitOfWorkContract:
             assert uow.commit(["roomsync", "nothing"]) is None
         assert self.snapshot() == before
 
+    def test_commit_with_the_callers_change_list_audits_that_list_and_writes_every_record(self) -> None:
+        """`batch` lists every line's changes: a booking added and removed again in one unit
+        of work changes no record, yet the commit happens and its id stays issued."""
+        self.seed()
+        with self.open() as uow:
+            made = Booking(uow.bookings.next_id(), "201", "Zoë", T, T + timedelta(1), BookingStatus.RESERVED)
+            uow.bookings.add(made)
+            uow.bookings.remove(made)
+            room = uow.rooms.get("101")
+            assert room is not None
+            room.status = RoomStatus.CLEAN
+            uow.rooms.save(room, "Housekeeping")
+            listed = [{"booking": made.id, "field": None, "old": None, "new": made.as_record(), "line": 1},
+                      {"booking": made.id, "field": None, "old": made.as_record(), "new": None, "line": 2},
+                      {"room": "101", "field": "status", "old": "DIRTY", "new": "CLEAN", "line": 3}]
+            entry = uow.commit(["roomsync", "batch"], changes=listed)
+        assert entry is not None and entry["changes"] == listed and entry["booking_id_mark"] == 8
+        rooms, bookings, history, mark = self.snapshot()
+        assert history[-1]["changes"] == listed and mark == 8
+        assert next(r for r, _ in rooms if r["number"] == "101")["status"] == "CLEAN"
+        assert "B-000008" not in [b["id"] for b, _ in bookings]
+        assert self.next_id_of_a_fresh_unit_of_work() == "B-000009"
+
     def test_one_unit_of_work_commits_once(self) -> None:
         self.seed()
         with self.open() as uow:

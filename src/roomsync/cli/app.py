@@ -44,7 +44,7 @@ COMMANDS: dict[str, str] = {
     "arrivals": "frontdesk", "departures": "frontdesk", "inhouse": "frontdesk", "availability": "frontdesk",
     "calendar": "frontdesk", "move": "frontdesk", "amend": "frontdesk", "undo-checkin": "frontdesk",
     "reinstate": "frontdesk", "night-audit": "frontdesk", "import": "transfer", "export": "transfer",
-    "channel": "channels", "sync": "channels", "ical": "channels",
+    "batch": "batch", "channel": "channels", "sync": "channels", "ical": "channels",
 }
 """Every command and the module of `roomsync.cli` that registers it, in the order help lists them."""
 

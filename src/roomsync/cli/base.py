@@ -25,8 +25,8 @@ from typer.models import CommandInfo
 
 from roomsync.cli.options import parse_day
 from roomsync.cli.render import emit_json, error_line
-from roomsync.errors import InternalError, RoomsyncError, UsageError
 from roomsync.domain.calendar import Clock
+from roomsync.errors import InternalError, RoomsyncError, UsageError
 from roomsync.storage.base import UnitOfWork
 from roomsync.storage.names import is_postgres_url, without_password
 
@@ -185,9 +185,14 @@ def wants_json(ctx: typer.Context) -> bool:
     return bool(given.get("json_output") or ctx.find_root().params.get("json_output"))
 
 
+def error_document(error: RoomsyncError) -> dict[str, Any]:
+    """The `{"error": ...}` document of `--json` (and of a refused `batch` line)."""
+    return {"error": {"code": error.code, "message": error.message}}
+
+
 def report_error(error: RoomsyncError, as_json: bool) -> None:
     if as_json:
-        emit_json({"error": {"code": error.code, "message": error.message}})
+        emit_json(error_document(error))
     sys.stderr.write(error_line(error.message) + "\n")
 
 

@@ -30,26 +30,34 @@ from roomsync.cli.render import (
     emit_json,
     reconcile_json,
     report_lines,
+    room_document,
     say,
     stored,
 )
-from roomsync.domain.calendar import stay_departure
+from roomsync.domain.calendar import Clock, stay_departure
 from roomsync.domain.model import Booking, RoomStatus
 from roomsync.errors import UsageError
 from roomsync.operations import desk as ops
 from roomsync.operations import queries
+from roomsync.storage.base import UnitOfWork
 
 BOOKING_HEADERS = ["Booking", "Room", "Guest", "Arrival", "Departure", "Status"]
 TERMINAL_LIMIT = 100
 """Bookings a terminal shows by default: the latest, since a long history would scroll away."""
 
 
+def change_document(change: ops.BookingChange) -> dict[str, Any]:
+    """What a booking operation's `--json` prints (and `batch` prints for its line): the
+    booking and its room as stored, and for a move the room left behind."""
+    document = {"booking": stored(change.booking), "room": stored(change.room)}
+    if change.moved:
+        document["from_room"] = stored(change.from_room)
+    return document
+
+
 def show_change(desk: Desk, change: ops.BookingChange, summary: str) -> None:
     if desk.json:
-        document = {"booking": stored(change.booking), "room": stored(change.room)}
-        if change.moved:
-            document["from_room"] = stored(change.from_room)
-        emit_json(document)
+        emit_json(change_document(change))
         return
     origin = f", from room {change.from_room.number} (now {change.from_room.status.value})" \
         if change.moved and change.from_room else ""
@@ -77,6 +85,42 @@ def departure_or_nights(departure: date | None, nights: int | None) -> None:
 def departure_from(arrival: date, departure: date | None, nights: int | None) -> date:
     departure_or_nights(departure, nights)
     return departure if departure is not None else stay_departure(arrival, nights or 0, "The stay")
+
+
+def book_usage(room: str | None, room_type: str | None, departure: date | None, nights: int | None) -> None:
+    """`book` names a room or a type, and a departure or a number of nights (usage rules,
+    checked before any store is opened, for the command line and for a `batch` line)."""
+    if (room is None) == (room_type is None):
+        raise UsageError("give either a ROOM or --type, not both" if room else "give a ROOM or --type TYPE")
+    departure_or_nights(departure, nights)
+
+
+def book_stay(uow: UnitOfWork, clock: Clock, room: str | None, room_type: str | None, guest: str,
+              arrival: date, departure: date | None, nights: int | None) -> ops.BookingChange:
+    """`book R`, or with a type `book --type T` (the first room `availability` lists)."""
+    if room_type is not None:
+        from roomsync.operations.stays import book_by_type
+
+        return book_by_type(uow, clock, room_type, guest, arrival, departure, nights=nights)
+    return ops.book(uow, clock, room or "", guest, arrival, departure, nights=nights)
+
+
+def checkin_usage(walk_in: bool, guest: str | None, nights: int | None, booking: str | None) -> None:
+    """A walk-in brings its guest and nights; a reservation's check-in takes neither."""
+    if walk_in and (guest is None or nights is None):
+        raise UsageError("--walk-in needs --guest NAME and --nights N")
+    if not walk_in and (guest is not None or nights is not None):
+        raise UsageError("--guest and --nights go with --walk-in")
+    if walk_in and booking is not None:
+        raise UsageError("--booking does not go with --walk-in")
+
+
+def check_in_guest(uow: UnitOfWork, clock: Clock, room: str, *, booking: str | None = None, force: bool = False,
+                   walk_in: bool = False, guest: str | None = None, nights: int | None = None) -> ops.BookingChange:
+    """`checkin R` (the due reservation, or `--booking`), or with `walk_in` a new stay checked in."""
+    if walk_in:
+        return ops.walk_in(uow, clock, room, guest or "", nights or 0, force=force)
+    return ops.check_in(uow, clock, room, booking_id=booking, force=force)
 
 
 def confirm_replacing(desk: Desk) -> None:
@@ -208,13 +252,8 @@ def book(ctx: typer.Context,
          room_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Any room of this type.")] = None) -> None:
     """Book a room (or, with --type, the first free room of that type)."""
     desk = Desk.of(ctx)
-    if (room is None) == (room_type is None):
-        raise UsageError("give either a ROOM or --type, not both" if room else "give a ROOM or --type TYPE")
-    departure_or_nights(departure, nights)
-    from roomsync.operations.stays import book_by_type
-
-    operation, where = (book_by_type, room_type) if room_type is not None else (ops.book, room)
-    change_stay(desk, operation, where, guest, arrival, departure, nights=nights,
+    book_usage(room, room_type, departure, nights)
+    change_stay(desk, book_stay, room, room_type, guest, arrival, departure, nights,
                 summary=lambda b: f"Booked room {b.room} for {b.guest} ({b.id}), {b.arrival} to {b.departure}")
 
 
@@ -228,20 +267,9 @@ def checkin(ctx: typer.Context, room: RoomArg,
             ) -> None:
     """Check in the room's due reservation (or a walk-in guest)."""
     desk = Desk.of(ctx)
-    if walk_in and (guest is None or nights is None):
-        raise UsageError("--walk-in needs --guest NAME and --nights N")
-    if not walk_in and (guest is not None or nights is not None):
-        raise UsageError("--guest and --nights go with --walk-in")
-    if walk_in and booking is not None:
-        raise UsageError("--booking does not go with --walk-in")
-
-    def summary(b: Booking) -> str:
-        return f"Checked in {b.guest} ({b.id})"
-
-    if walk_in:
-        change_stay(desk, ops.walk_in, room, guest or "", nights or 0, force=force, summary=summary)
-    else:
-        change_stay(desk, ops.check_in, room, booking_id=booking, force=force, summary=summary)
+    checkin_usage(walk_in, guest, nights, booking)
+    change_stay(desk, check_in_guest, room, booking=booking, force=force, walk_in=walk_in, guest=guest,
+                nights=nights, summary=lambda b: f"Checked in {b.guest} ({b.id})")
 
 
 @desk_command(example="roomsync checkout 102")
@@ -281,7 +309,7 @@ def housekeeping(ctx: typer.Context, room: RoomArg, status: RoomStatusArg,
         found = ops.housekeeping(uow, desk.clock, room, wanted, force=force)
         uow.commit(desk.command_line, at=desk.clock.now)
     if desk.json:
-        emit_json({"room": found.as_record()})
+        emit_json(room_document(found))
     else:
         shown = "" if found.status is wanted else f" (shown {found.status.value}: a reservation is due)"
         say(f"Room {found.number} is now {wanted.value}{shown}.")

@@ -129,16 +129,22 @@ def move(ctx: typer.Context, booking: BookingArg, room: RoomArg,
     change_stay(Desk.of(ctx), ops.move, booking, room, force=force, summary=lambda b: f"Moved {b.guest} ({b.id}) to room {room}")
 
 
+def amend_usage(arrival: date | None, departure: date | None, nights: int | None, guest: str | None) -> None:
+    """`amend` changes something, and takes a departure or a number of nights, not both (usage
+    rules, for the command line and for a `batch` line)."""
+    if departure is not None and nights is not None:
+        raise UsageError("give either --departure or --nights, not both")
+    if arrival is None and departure is None and nights is None and guest is None:
+        raise UsageError("nothing to amend: give --arrival, --departure, --nights or --guest")
+
+
 @desk_command(example="roomsync amend B-000042 --nights 3")
 def amend(ctx: typer.Context, booking: BookingArg,
           arrival: Annotated[date | None, day_option("--arrival", "New first night.")] = None,
           departure: Departure = None, nights: Nights = None, guest: Guest = None) -> None:
     """Change a booking's dates or the guest's name."""
     desk = Desk.of(ctx)
-    if departure is not None and nights is not None:
-        raise UsageError("give either --departure or --nights, not both")
-    if arrival is None and departure is None and nights is None and guest is None:
-        raise UsageError("nothing to amend: give --arrival, --departure, --nights or --guest")
+    amend_usage(arrival, departure, nights, guest)
     change_stay(desk, ops.amend, booking, arrival=arrival, departure=departure, nights=nights, guest=guest,
                 summary=lambda b: f"Amended {b.id}: {b.guest}, {b.arrival} to {b.departure}")
 

@@ -50,6 +50,11 @@ def stored(obj: Room | Booking | None) -> dict[str, Any] | None:
     return obj.as_record() if obj is not None else None
 
 
+def room_document(room: Room) -> dict[str, Any]:
+    """What `housekeeping`, `room add` and `room remove` print with `--json` (and in `batch`)."""
+    return {"room": room.as_record()}
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None,
           styles: Sequence[str | None] | None = None) -> None:
     """A rich table on a terminal; aligned plain text (stable for grep and diff) when piped."""

@@ -9,7 +9,7 @@ import typer
 
 from roomsync.cli.base import Desk, desk_command
 from roomsync.cli.options import RoomArg
-from roomsync.cli.render import emit_json, say
+from roomsync.cli.render import emit_json, room_document, say
 from roomsync.domain.model import Room, RoomStatus
 from roomsync.operations import rooms as ops
 
@@ -26,7 +26,7 @@ class NewRoomStatus(StrEnum):
 
 def answer(desk: Desk, room: Room, line: str) -> None:
     if desk.json:
-        emit_json({"room": room.as_record()})
+        emit_json(room_document(room))
     else:
         say(line)
 

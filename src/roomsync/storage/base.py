@@ -45,7 +45,7 @@ What each method promises, on every store
   the same pair twice leaves one copy); the id mark is raised to at least `id_mark`. Both
   travel with the commit of a `replace_all`; alone they write nothing.
 - `id_mark()`: the id mark as the next commit would record it.
-- `commit(command, at=None)`: returns the entry written, or None (and writes nothing, no
+- `commit(command, at=None, changes=None)`: returns the entry written, or None (and writes nothing, no
   audit entry) when nothing changed. `at` is the command's clock — the same `now` that
   stamped the records — and defaults to the wall clock. It raises `WriteFailed` when the
   store could not write (nothing changed), and `Refused` only from a store's own second line
@@ -342,10 +342,15 @@ class UnitOfWork(ABC):
                                self.bookings.added.values(), self.bookings.reasons),
                 *channel_changes]
 
-    def commit(self, command: list[str], at: str | None = None) -> Entry | None:
+    def commit(self, command: list[str], at: str | None = None,
+               changes: list[dict[str, Any]] | None = None) -> Entry | None:
         """Write all changes and one audit entry stamped `at` (default: the wall clock), all
-        or nothing; return the entry, or None when nothing changed."""
-        changes = self._changes()
+        or nothing; return the entry, or None when nothing changed.
+
+        `changes` is the audit's list when the caller kept a finer one than the net change of
+        each record (`batch`: every line's changes, in order, so a booking made and deleted
+        in one batch still shows, and its id stays issued); by default, the net changes."""
+        changes = self._changes() if changes is None else changes
         if not changes:
             return None
         if self.read_only:
