@@ -213,6 +213,8 @@ REFUSED: dict[str, dict[str, Any]] = {
     "reinstate": {"booking": "B-000001"},
     "room add": {"number": "101"},
     "room remove": {"number": "101"},
+    "channel add": {"name": "web", "room": "999", "url": "https://example.invalid/feed.ics"},
+    "channel remove": {"name": "nowhere"},
 }
 
 
@@ -225,11 +227,12 @@ def test_a_refused_line_of_every_command_leaves_the_unit_of_work_as_it_was(name:
     uow = hotel()
     with uow:
         parsed_line = parse_line(1, line(command=name, **REFUSED[name]))
-        state, waiting = uow.state(), pending(uow)
+        assert isinstance(parsed_line, Line)
+        state, waiting = uow.state(), pending(uow, parsed_line)
         outcome = apply_lines(uow, CLOCK, [(1, parsed_line)])
         assert outcome.failed == 1 and outcome.changes == []
         assert "error" in json.loads(outcome.results[0])
-        assert uow.state() == state and pending(uow) == waiting
+        assert uow.state() == state and pending(uow, parsed_line) == waiting
 
 
 # --------------------------------------------------------------------------- properties
@@ -288,6 +291,10 @@ KEYS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "reinstate": keys("reinstate", {"booking": BOOKING_IDS}),
     "room add": keys("room add", {"number": ROOM_KEYS}, {"type": TYPES, "status": STATUSES}),
     "room remove": keys("room remove", {"number": ROOM_KEYS}),
+    "channel add": keys("channel add", {"name": st.sampled_from(["web", "air"]), "room": ROOM_KEYS,
+                                        "url": st.just("https://example.invalid/feed.ics")},
+                        {"cancel_after": st.sampled_from(["12h", "0s"])}),
+    "channel remove": keys("channel remove", {"name": st.sampled_from(["web", "air"])}),
 }
 
 
@@ -379,7 +386,7 @@ def test_no_refused_line_of_any_command_changes_the_unit_of_work(name: str, hote
             [(number, each)] = parsed(keys)
             if isinstance(each, UsageError):
                 continue
-            state, waiting = uow.state(), pending(uow)
+            state, waiting = uow.state(), pending(uow, each)
             outcome = apply_lines(uow, CLOCK, [(number, each)])
             if outcome.failed:
-                assert uow.state() == state and pending(uow) == waiting, keys
+                assert uow.state() == state and pending(uow, each) == waiting, keys

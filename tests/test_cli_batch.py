@@ -124,6 +124,23 @@ def test_a_booking_made_and_deleted_in_one_batch_keeps_its_id_issued(hotel: Path
     assert json.loads(again.stdout)["booking"]["id"] == "B-000014"
 
 
+def test_channel_lines_write_channels_json_and_audit_the_url_without_its_secret(hotel: Path) -> None:
+    url = "https://ical.example.com/listing/42.ics?token=s3cret"
+    result = batch(hotel, jsonl({"command": "channel add", "name": "web", "room": "102", "url": url},
+                                {"command": "channel add", "name": "air", "room": 103, "url": url,
+                                 "cancel_after": "0s"},
+                                {"command": "channel remove", "name": "web"}))
+    assert result.code == 0, result.stderr
+    shown = documents(result.stdout)
+    assert [d["channel"]["name"] for d in shown[:3]] == ["web", "air", "web"]
+    assert shown[0]["channel"]["url"] == "https://ical.example.com/listing/42.ics" and shown[-1] == {"applied": True}
+    stored = json.loads((hotel / "channels.json").read_text())
+    assert [(c["name"], c["room"], c["url"], c["cancel_after"]) for c in stored] == [("air", "103", url, "0s")]
+    entry = audit_lines(hotel)[-1]
+    assert "s3cret" not in entry
+    assert [(c["channel"], c["line"]) for c in json.loads(entry)["changes"]] == [("web", 1), ("air", 2), ("web", 3)]
+
+
 def test_all_or_nothing_with_a_refused_line_changes_no_byte_and_still_reports_every_line(hotel: Path) -> None:
     before = snapshot(hotel)
     result = batch(hotel, jsonl({"command": "housekeeping", "room": "304", "status": "clean"},

@@ -23,9 +23,11 @@ from roomsync.cli.base import Desk, desk_command, error_document
 from roomsync.cli.batch_lines import Done, Line, parse_line
 from roomsync.cli.render import error_line
 from roomsync.domain.calendar import Clock
+from roomsync.domain.channels import Channel
 from roomsync.domain.model import Booking, Room
 from roomsync.errors import InternalError, RoomsyncError, UsageError
 from roomsync.storage.audit import Change, record_changes
+from roomsync.storage.channel_repo import audited
 from roomsync.storage.base import UnitOfWork
 
 BOM = b"\xef\xbb\xbf"
@@ -78,13 +80,16 @@ class ChangeLog:
                 continue
             kind, key, before, after, reason = self._states(item, gone=done.removed and index == 0)
             self.last[(kind, key)] = after
-            found += [{**change, "line": number} for change in record_changes(kind, key, before, after, reason)]
+            found += [{**audited(change), "line": number}
+                      for change in record_changes(kind, key, before, after, reason)]
         return found
 
-    def _states(self, item: Room | Booking, *, gone: bool) -> tuple[str, str, Any, Any, str | None]:
+    def _states(self, item: Room | Booking | Channel, *, gone: bool) -> tuple[str, str, Any, Any, str | None]:
         """(kind, key, record after the lines before, record now, reason of a status change)."""
         now = None if gone else item.as_record()
-        if isinstance(item, Booking):
+        if isinstance(item, Channel):
+            kind, key, new, reason = "channel", item.name, item.name in self.uow.channels.added, None
+        elif isinstance(item, Booking):
             kind, key, new, reason = "booking", item.id, item.id in self.uow.bookings.added, None
         else:
             kind, key, new = "room", item.number, item.number in self.uow.rooms.added
@@ -94,11 +99,15 @@ class ChangeLog:
         return kind, key, before, now, reason
 
 
-def pending(uow: UnitOfWork) -> tuple[int, ...]:
+def pending(uow: UnitOfWork, line: Line) -> tuple[int, ...]:
     """How much the unit of work holds to write: a refused line must leave it as it was."""
     rooms, bookings = uow.rooms, uow.bookings
-    return (len(rooms.saved), len(rooms.added), len(rooms.removed), len(bookings.added),
+    held = (len(rooms.saved), len(rooms.added), len(rooms.removed), len(bookings.added),
             len(bookings.changed), len(bookings.removed), bookings.id_mark)
+    if not line.touches_channels:
+        return held
+    channels = uow.channels
+    return (*held, len(channels.saved), len(channels.added), len(channels.removed))
 
 
 def apply_lines(uow: UnitOfWork, clock: Clock, lines: Sequence[Parsed]) -> Outcome:
@@ -114,11 +123,11 @@ def apply_lines(uow: UnitOfWork, clock: Clock, lines: Sequence[Parsed]) -> Outco
             outcome.results.append(_dumps(error_document(line)))
             outcome.failed += 1
             continue
-        before = pending(uow)
+        before = pending(uow, line)
         try:
             done: Done = line.run(uow, clock)
         except RoomsyncError as refusal:
-            if pending(uow) != before:
+            if pending(uow, line) != before:
                 raise InternalError(f"line {number} was refused ({refusal.code}) after changing the hotel; "
                                     f"nothing was written. Please report it.") from None
             outcome.results.append(_dumps(error_document(refusal)))

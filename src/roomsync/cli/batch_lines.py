@@ -17,7 +17,7 @@ import json
 from abc import abstractmethod
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
@@ -34,6 +34,7 @@ from roomsync.cli.options import MAX_NIGHTS, parse_day, parse_name
 from roomsync.cli.render import room_document
 from roomsync.cli.rooms import NewRoomStatus
 from roomsync.domain.calendar import Clock
+from roomsync.domain.channels import Channel
 from roomsync.domain.model import Booking, Room, RoomStatus
 from roomsync.errors import UsageError
 from roomsync.operations import desk as ops
@@ -128,7 +129,7 @@ class Done:
     audit's list of this line's changes)."""
 
     document: dict[str, Any]
-    touched: tuple[Room | Booking | None, ...]
+    touched: tuple[Room | Booking | Channel | None, ...]
     removed: bool = False
     """The first record touched left the hotel (`delete`, `room remove`)."""
 
@@ -145,6 +146,9 @@ class Line(BaseModel):
     """One command of a batch, checked; `run` applies it in the batch's unit of work."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    touches_channels: ClassVar[bool] = False
+    """Only lines that change channels read `channels.json` (a malformed one must not stop a
+    batch of bookings)."""
 
     def usage(self) -> None:
         """The command's usage rules across its options (none by default)."""
@@ -280,11 +284,46 @@ class RoomRemoveLine(Line):
         return room_done(room_ops.remove_room(uow, self.number), removed=True)
 
 
+class ChannelAddLine(Line):
+    touches_channels = True
+    name: Text
+    room: RoomNumber
+    url: Text
+    cancel_after: Text = "12h"
+
+    def usage(self) -> None:
+        from roomsync.domain.channels import parse_duration
+        from roomsync.operations import channel_admin
+
+        channel_admin.check_name(self.name)
+        channel_admin.stored_url(self.url)
+        if parse_duration(self.cancel_after) is None:
+            raise UsageError(f"cancel_after {self.cancel_after!r} is not a duration such as 12h, 30m, 2d or 0s")
+
+    def run(self, uow: UnitOfWork, clock: Clock) -> Done:
+        from roomsync.operations import channel_admin
+
+        channel = channel_admin.add_channel(uow, self.name, self.room, self.url, self.cancel_after)
+        return Done({"channel": channel_admin.shown_channel(channel)}, (channel,))
+
+
+class ChannelRemoveLine(Line):
+    touches_channels = True
+    name: Text
+
+    def run(self, uow: UnitOfWork, clock: Clock) -> Done:
+        from roomsync.operations import channel_admin
+
+        channel = channel_admin.remove_channel(uow, self.name)
+        return Done({"channel": channel_admin.shown_channel(channel)}, (channel,), removed=True)
+
+
 LINES: dict[str, type[Line]] = {
     "book": BookLine, "checkin": CheckInLine, "checkout": CheckOutLine, "cancel": CancelLine,
     "noshow": NoShowLine, "delete": DeleteLine, "housekeeping": HousekeepingLine, "move": MoveLine,
     "amend": AmendLine, "undo-checkin": UndoCheckInLine, "reinstate": ReinstateLine,
     "room add": RoomAddLine, "room remove": RoomRemoveLine,
+    "channel add": ChannelAddLine, "channel remove": ChannelRemoveLine,
 }
 """Every change command `batch` takes, by its name on the command line."""
 

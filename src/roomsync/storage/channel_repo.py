@@ -52,7 +52,7 @@ class Channels(ABC):
         removed = [c for ch in self.removed.values() for c in record_changes("channel", ch.name, ch.record, None)]
         changed = [c for ch in self.saved.values() for c in record_changes("channel", ch.name, ch.record, ch.as_record())]
         added = [c for ch in self.added.values() for c in record_changes("channel", ch.name, None, ch.as_record())]
-        return [_without_secret(c) for c in [*removed, *changed, *added]]
+        return [audited(c) for c in [*removed, *changed, *added]]
 
     def forget_changes(self) -> None:
         for channel in [*self.saved.values(), *self.added.values()]:
@@ -60,8 +60,11 @@ class Channels(ABC):
         self.saved, self.added, self.removed = {}, {}, {}
 
 
-def _without_secret(change: dict[str, Any]) -> dict[str, Any]:
-    """A channel's change as the audit keeps it: a feed URL shows scheme, host and path only."""
+def audited(change: dict[str, Any]) -> dict[str, Any]:
+    """A change as the audit keeps it: a channel's feed URL shows scheme, host and path only
+    (other changes pass unchanged)."""
+    if "channel" not in change:
+        return change
     from roomsync.channels.urls import shown_url
 
     def shown(value: Any) -> Any:
