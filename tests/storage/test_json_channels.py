@@ -114,3 +114,11 @@ def test_the_fetch_cache_is_written_whole_without_leftovers(data: Path) -> None:
         uow.store_fetch_state({"booking": {"etag": "v1", "body": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}})
     assert json.loads((data / ".roomsync-channels.json").read_text())["booking"]["etag"] == "v1"
     assert [p.name for p in data.iterdir() if "roomsync-tmp" in p.name] == []
+
+
+def test_the_fetch_cache_takes_the_mode_of_the_data_files_so_the_team_shares_it(data: Path) -> None:
+    for name in ("rooms.json", "bookings.json"):
+        (data / name).chmod(0o660)
+    with JsonUnitOfWork(data) as uow:
+        uow.store_fetch_state({"booking": {"etag": "v1"}})
+    assert (data / ".roomsync-channels.json").stat().st_mode & 0o777 == 0o660

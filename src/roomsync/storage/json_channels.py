@@ -19,6 +19,7 @@ from typing import Any
 from roomsync.domain.channels import NAME, Channel, parse_duration
 from roomsync.errors import DataInvalid
 from roomsync.storage.base import Channels
+from roomsync.storage.files import share, team_of
 from roomsync.storage.records import check_hand_edit
 
 CHANNELS_FILE = "channels.json"
@@ -96,10 +97,12 @@ def read_cache(path: Path) -> dict[str, dict[str, Any]]:
 
 def write_cache(path: Path, state: dict[str, dict[str, Any]]) -> None:
     """Replace the cache atomically; a failure leaves the old one (or none), never an error."""
-    temp = path.with_name(f"{path.name}.{os.getpid()}.roomsync-tmp")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.roomsync-tmp")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        team = team_of(path.parent, [path.parent / "bookings.json", path.parent / "rooms.json"])
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
+            share(fd, team)  # another clerk's sync reuses it instead of downloading every feed again
             os.write(fd, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"))
             os.fsync(fd)
         finally:
