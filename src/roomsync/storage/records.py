@@ -24,57 +24,25 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
-from pydantic import ConfigDict, Field, StrictInt, StrictStr, StringConstraints, TypeAdapter, ValidationError
-from typing_extensions import NotRequired, TypedDict
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import DataInvalid
 
 Kind = Literal["rooms", "bookings"]
-NonBlank = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
-DateText = Annotated[StrictStr, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-RoomNumber = Annotated[NonBlank | StrictInt, Field(union_mode="left_to_right")]
-
-
-class RoomFields(TypedDict):
-    __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
-    number: RoomNumber
-    status: Literal[tuple(s.value for s in RoomStatus)]  # type: ignore[valid-type]
-    type: NotRequired[StrictStr | None]
-
-
-class BookingFields(TypedDict):
-    __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
-    id: NonBlank
-    room: RoomNumber
-    guest: NonBlank
-    arrival: DateText
-    departure: DateText
-    status: Literal[tuple(s.value for s in BookingStatus)]  # type: ignore[valid-type]
 
 
 @cache
-def _adapters() -> dict[str, TypeAdapter[Any]]:
-    """Built with pydantic's plugin discovery off: roomsync uses no plugin, and the lookup
-    (importlib.metadata over every installed package) costs more than the validation of a
-    small hotel."""
-    previous = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
-    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
-    try:
-        return {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
-    finally:
-        if previous is None:
-            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
-        else:
-            os.environ["PYDANTIC_DISABLE_PLUGINS"] = previous
+def _adapters() -> dict[str, Any]:
+    """The field checks, built on first use (the sealed path never needs pydantic)."""
+    from roomsync.storage.record_fields import adapters
+    return adapters()
 
 
 # What each field must be, for "<value> is not <this>" messages.
@@ -281,6 +249,8 @@ def _where(name: str, kind: Kind, raw: list[Any], position: int, field: str) -> 
 
 def _validated(name: str, kind: Kind, raw: list[Any]) -> None:
     """The field checks of every record (pydantic's compiled core), or the first failure named."""
+    from pydantic import ValidationError
+
     try:
         _adapters()[kind].validate_python(raw)
     except ValidationError as exc:
