@@ -10,7 +10,7 @@ and whether one is still the file a command read.
   group can all work in one data directory (a setgid directory's group wins, as the kernel
   already gives it).
 - **File identity.** A command remembers each data file it read (device, inode, size, mtime and
-  a blake2b digest of the bytes read). Just before it replaces the file it checks the file is
+  a SHA-256 digest of the bytes read). Just before it replaces the file it checks the file is
   still that one, so an editor's save that landed meanwhile is never silently overwritten.
   The digest is compared again only when the stat data cannot tell: a file modified within two
   seconds of the read (timestamp granularity), as git does for "racily clean" files.
@@ -137,7 +137,9 @@ class Identity:
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=32).digest()
+    """SHA-256: with the CPU's SHA instructions (x86 since ~2017, ARMv8), which OpenSSL uses,
+    about twice as fast as blake2b; a check-in hashes its largest file up to three times."""
+    return hashlib.sha256(data).digest()
 
 
 def read_regular(path: Path, advice: str) -> tuple[bytes, Identity] | None:

@@ -22,7 +22,7 @@ KEY = "validated"
 
 def seal(identity: Identity) -> dict[str, Any]:
     """The audit line's record of one validated file."""
-    return {"size": identity.size, "blake2b": identity.digest.hex()}
+    return {"size": identity.size, "sha256": identity.digest.hex()}
 
 
 def seals_of(entry: Any) -> dict[str, dict[str, Any]]:
@@ -37,4 +37,4 @@ def matches(sealed: dict[str, Any] | None, identity: Identity | None) -> bool:
     """Whether a file read as `identity` holds exactly the bytes `sealed` records."""
     if sealed is None or identity is None:
         return False
-    return sealed.get("size") == identity.size and sealed.get("blake2b") == identity.digest.hex()
+    return sealed.get("size") == identity.size and sealed.get("sha256") == identity.digest.hex()
