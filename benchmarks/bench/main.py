@@ -25,6 +25,7 @@ from bench.processes import (
     pairwise,
     progress,
     roomsync_command,
+    seal,
 )
 from bench.report import (
     checkin_points,
@@ -146,19 +147,6 @@ def measure_startup(run: Run, runs: int) -> dict[str, Measured]:
         show_row(out, result, pairwise(startup, label, BASELINE_LABEL))
     out("")
     return startup
-
-
-def seal(processes: Processes, roomsync: list[str], data_dir: Path, logs: Path, day: str) -> list[str]:
-    """Leave a generated hotel as roomsync leaves one it keeps: last written by a roomsync
-    commit, whose audit line seals both files (a room added, then removed: the same bytes).
-    The "hand-edited" rows measure the same files without the seal (fully checked)."""
-    problems = []
-    for action in ("add", "remove"):
-        argv = [*roomsync, "room", action, "ZZ-BENCH", "--data-dir", str(data_dir), "--today", day]
-        _, problem = processes.output(argv, logs)
-        if problem:
-            problems.append(f"{data_dir.name}: sealing (room {action}): {problem}")
-    return problems
 
 
 def measure_size(run: Run, name: str) -> None:

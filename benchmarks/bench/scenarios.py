@@ -41,7 +41,7 @@ STARTUP_SIZE, STARTUP_MAX = "small", 1.3
 MEMORY_SIZE, MEMORY_MAX = "large", 2.5e9
 
 # A mutating step's copy: the data files and the audit, whose last line seals them (as after
-# any roomsync commit; see `main.seal`).
+# any roomsync commit; see `processes.seal`).
 SEALED = (*DATA_FILES, "audit.jsonl")
 
 

@@ -306,13 +306,21 @@ def _bookings_from(raw: list[dict[str, Any]]) -> list[Booking]:
     """Bookings from records that passed the field checks (dates already `YYYY-MM-DD`)."""
     statuses = {s.value: s for s in BookingStatus}
     fromisoformat = date.fromisoformat
+    days: dict[str, date] = {}  # a hotel's bookings share a few thousand days: parse each once
     bookings = []
     for r in raw:
         room = r["room"]
         if type(room) is not str:  # a bare integer: read, and written back, as its string form
             room = r["room"] = str(room)
-        bookings.append(Booking(r["id"], room, r["guest"], fromisoformat(r["arrival"]),
-                                fromisoformat(r["departure"]), statuses[r["status"]], r))
+        text = r["arrival"]
+        arrival = days.get(text)
+        if arrival is None:
+            arrival = days[text] = fromisoformat(text)
+        text = r["departure"]
+        departure = days.get(text)
+        if departure is None:
+            departure = days[text] = fromisoformat(text)
+        bookings.append(Booking(r["id"], room, r["guest"], arrival, departure, statuses[r["status"]], r))
     return bookings
 
 
