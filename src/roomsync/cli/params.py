@@ -14,7 +14,6 @@ check; `pyproject.toml` pins the Typer release it was written against.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,10 @@ from typer._coercion import RuntimeParam, build_runtime_param
 from typer._param_types import coerce_cli_path
 
 
-@dataclass(frozen=True)
 class Direct(RuntimeParam):
-    """A parameter's conversion: the parser, the string, the path or the number as given."""
+    """A parameter's conversion: the parser, the string, the path or the number as given.
+    (Typer's frozen dataclass fields and constructor, inherited: no dataclass of its own to
+    define at start-up.)"""
 
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         info, annotation = self.parameter_info, self.annotation

@@ -22,8 +22,8 @@ import hashlib
 import os
 import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from roomsync.errors import DataInvalid
 
@@ -124,8 +124,7 @@ def last_line(path: Path, advice: str) -> bytes:
         os.close(fd)
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     """A data file as a command read it: which file, how it looked, and what it held."""
 
     dev: int
@@ -180,8 +179,7 @@ def unchanged(path: Path, seen: Identity | None) -> bool:
     return again is not None and again[1].digest == seen.digest
 
 
-@dataclass(frozen=True, slots=True)
-class Team:
+class Team(NamedTuple):
     """Permission bits and group that new files of a data directory take."""
 
     mode: int

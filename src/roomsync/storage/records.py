@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any, Generic, Literal, TypeVar
@@ -103,11 +102,14 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _ORJSON_INTS = range(-(1 << 63), 1 << 64)
 
 
-@dataclass(slots=True)
 class _Integers:
-    """Whether a document holds an integer orjson could not read back exactly."""
+    """Whether a document holds an integer orjson could not read back exactly. (Plain
+    classes here: defining a slotted dataclass costs ~1 ms of every command's start-up.)"""
 
-    beyond_orjson: bool = False
+    __slots__ = ("beyond_orjson",)
+
+    def __init__(self) -> None:
+        self.beyond_orjson = False
 
     def parse(self, text: str) -> int:
         value = int(text)
@@ -282,13 +284,17 @@ def _check_unique(name: str, kind: Kind, raw: list[Any], keys: list[str]) -> Non
 T = TypeVar("T", Room, Booking)
 
 
-@dataclass(frozen=True, slots=True)
 class Loaded(Generic[T]):
     """A data file's objects, and whether orjson reads its bytes exactly (no integer beyond
     64 bits), which the sealed path needs."""
 
+    __slots__ = ("exact", "items")
     items: list[T]
     exact: bool
+
+    def __init__(self, items: list[T], exact: bool) -> None:
+        self.items = items
+        self.exact = exact
 
 
 def _room(r: dict[str, Any]) -> Room:
