@@ -7,23 +7,16 @@ identity (`files.py`). `commit()` writes only the files whose records changed, t
 `atomic.commit`, which refuses with CONCURRENT_EDIT when a file changed since it was read.
 
 **What roomsync wrote is not checked again** (git's index idea). The audit line, the commit
-point, also carries a *seal* of each data file the commit leaves validated (`seals.py`: its
-size and the digest of its bytes; a file written, or read and checked, in this unit of work).
-Entering a unit of work reads the last audit line anyway (the booking-id mark), so the seals
-cost no extra file, fsync or read; a state file of their own could disagree with the commit
-after a crash, where the audit line is the commit. A data file whose bytes match its seal is
-parsed only (`records.load_*(sealed=True)`: about a third of the full check's time); any other
-is checked in full. The digest is the one every read already takes for the concurrent-edit
-check, so the match costs one comparison.
-
-The seal holds no timestamps on purpose. git trusts stat data except for "racily clean" files
-changed within the timestamp granularity of the index write -- and a file roomsync has just
-renamed into place is always that recent, so its stat data would never be trusted on the next
-command: the content digest settles every case instead. An in-place edit that keeps size and
-mtime (os.utime) changes the digest: checked in full. A byte-identical copy (a backup put
-back, `cp`, `git checkout` of the same content) matches: harmless, these are the bytes
-validated. An older copy roomsync once wrote has other bytes: checked in full, and it passes
-(roomsync wrote it valid); the audit's id mark still keeps its old ids from being issued twice.
+point, also seals each data file the commit leaves validated (`seals.py`: size and digest of
+its bytes). Entering a unit of work reads that line anyway (the id mark): no extra file, fsync
+or read, and no state file that could disagree with the commit after a crash. A file whose
+bytes match its seal is parsed only (`records.load_*(sealed=True)`); any other is checked in
+full. The digest is the one every read takes for the concurrent-edit check. No timestamp is
+trusted: a file roomsync has just renamed into place is always "racily clean" in git's sense,
+so the digest settles every case -- an in-place edit that keeps size and mtime (os.utime)
+changes it; a byte-identical copy (a backup put back, `git checkout` of the same content)
+matches, harmlessly; an older copy roomsync once wrote has other bytes and is checked in full
+(it passes; the audit's id mark still keeps its ids from being issued twice).
 """
 
 from __future__ import annotations
@@ -364,15 +357,9 @@ class JsonUnitOfWork(UnitOfWork):
         self._checked = {path for path in self._checked if path not in exact} | {p for p, e in exact.items() if e}
 
     def _seals(self, written: dict[Path, files.Identity], exact: dict[Path, bool]) -> dict[str, Any]:
-        """A seal of each data file the commit leaves validated: those it wrote (unless orjson
-        could not read them back exactly) and those read and checked that it left alone."""
-        found: dict[str, Any] = {}
-        for path in (self.rooms_path, self.bookings_path):
-            identity = written.get(path) if path in written else self._seen.get(path)
-            validated = exact.get(path, False) if path in written else path in self._checked
-            if identity is not None and validated:
-                found[path.name] = seals.seal(identity)
-        return found
+        """Seals of the files written (those orjson reads back exactly) and of those read,
+        checked and left alone."""
+        return seals.of([self.rooms_path, self.bookings_path], written, exact, self._seen, self._checked)
 
     def _check_unchanged(self, paths: list[Path]) -> None:
         for path in paths:

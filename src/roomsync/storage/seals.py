@@ -13,6 +13,8 @@ path parses with orjson, which reads an integer beyond 64 bits as a float.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from pathlib import Path
 from typing import Any
 
 from roomsync.storage.files import Identity
@@ -38,3 +40,16 @@ def matches(sealed: dict[str, Any] | None, identity: Identity | None) -> bool:
     if sealed is None or identity is None:
         return False
     return sealed.get("size") == identity.size and sealed.get("sha256") == identity.digest.hex()
+
+
+def of(paths: list[Path], written: Mapping[Path, Identity], exact: Mapping[Path, bool],
+       read: Mapping[Path, Identity | None], checked: Collection[Path]) -> dict[str, Any]:
+    """The seals a commit records: each file it wrote (when orjson reads it back exactly),
+    else each file it read and checked (`checked`) and left alone, as read."""
+    found: dict[str, Any] = {}
+    for path in paths:
+        identity = written.get(path) if path in written else read.get(path)
+        validated = exact.get(path, False) if path in written else path in checked
+        if identity is not None and validated:
+            found[path.name] = seal(identity)
+    return found
