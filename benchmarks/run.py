@@ -14,9 +14,14 @@ and the import baseline through `sys.executable` itself.
 
 For each hotel size it generates a data directory (SPEC §1 files, 2-space indent, mostly
 finished history over three past years, some guests in house, some future reservations, a
-reservation due today in a known room) and measures, as whole processes:
+reservation due today in a known room), seals it as roomsync leaves a hotel it keeps (one
+untimed commit, `room add` then `room remove` of a room ZZ-BENCH: the same bytes, and an audit
+line that seals both files, so the next command parses them without the full check), and
+measures, as whole processes:
 
-* `book`, `checkin` end to end (each run on a fresh copy of the data, copied untimed),
+* `book`, `checkin` end to end (each run on a fresh copy of the data and the audit, copied
+  untimed), and at 100,000 bookings `checkin` on the same files without the audit (no seal:
+  the full check of hand-edited files),
 * `reconcile` (dry run), on the hotel and on the same rooms with no bookings (fixed cost),
 * `rooms --json`,
 * `batch` of 1,000 `book` lines on stdin (medium size; the smoke run's tiny hotel too),

@@ -25,6 +25,7 @@ from bench.processes import (
     pairwise,
     progress,
     roomsync_command,
+    seal,
 )
 from bench.report import (
     checkin_points,
@@ -156,11 +157,14 @@ def measure_size(run: Run, name: str) -> None:
     if name != LARGEST or floor.FAST_JSON:  # the stdlib re-encodes a million records slowly
         check_format(hotel)
     run.hotels[name] = hotel
+    logs = run.work / "logs" / name
+    logs.mkdir(parents=True, exist_ok=True)
+    for data_dir in (hotel.path, hotel.empty):
+        run.failures += seal(run.processes, run.roomsync, data_dir, logs, run.day)
     runs = run.plan.runs_largest if name == LARGEST else run.plan.runs_default
     if name == RECONCILE_REF and run.args.runs is None and not run.args.smoke:
         runs = 2 * run.plan.runs_default  # its marginal reconcile cost is a small difference: more runs
     setting = Setting(hotel, run.roomsync, run.day, run.scratch, run.work / "prepared")
-    logs = run.work / "logs" / name
     results = run.processes.measure(steps_for(setting), runs, run.scratch, logs, name)
     run.all_results[name] = results
     if run.args.smoke:

@@ -157,3 +157,16 @@ def pairwise(results: dict[str, Measured], label: str, base: str) -> float:
     if not a or not b or a.failed or b.failed or not a.times or len(a.times) != len(b.times):
         return float("nan")
     return statistics.median(x / y for x, y in zip(a.times, b.times, strict=True))
+
+
+def seal(processes: Processes, roomsync: list[str], data_dir: Path, logs: Path, day: str) -> list[str]:
+    """Leave a generated hotel as roomsync leaves one it keeps: last written by a roomsync
+    commit, whose audit line seals both files (a room added, then removed: the same bytes).
+    The "hand-edited" rows measure the same files without the seal (fully checked)."""
+    problems = []
+    for action in ("add", "remove"):
+        argv = [*roomsync, "room", action, "ZZ-BENCH", "--data-dir", str(data_dir), "--today", day]
+        _, problem = processes.output(argv, logs)
+        if problem:
+            problems.append(f"{data_dir.name}: sealing (room {action}): {problem}")
+    return problems

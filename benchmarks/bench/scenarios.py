@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from bench import floor
-from bench.hotel import SIZES, Hotel, room_number
+from bench.hotel import DATA_FILES, SIZES, Hotel, room_number
 from bench.processes import Measured, Step, pairwise
 
 FLOOR_SCRIPT = Path(floor.__file__)
@@ -35,6 +35,10 @@ STARTUP_SIZE, STARTUP_MAX = "small", 1.3
 MEMORY_SIZE, MEMORY_MAX = "large", 2.5e9
 BATCH_SIZE, BATCH_LINES, BATCH_MAX = "medium", 1_000, 1.25
 BATCH_LABEL = f"batch of {BATCH_LINES:,} book lines"
+
+# A mutating step's copy: the data files and the audit, whose last line seals them (as after
+# any roomsync commit; see `processes.seal`).
+SEALED = (*DATA_FILES, "audit.jsonl")
 
 
 @dataclass(frozen=True)
@@ -105,12 +109,24 @@ def reconcile_no_bookings(at: Setting) -> Step:
 
 @scenario
 def book(at: Setting) -> Step:
-    return Step("book", at.command("book", *book_args(at.hotel), data_dir=at.scratch), source=at.hotel.path)
+    return Step("book", at.command("book", *book_args(at.hotel), data_dir=at.scratch), source=at.hotel.path,
+                copies=SEALED)
 
 
 @scenario
 def checkin(at: Setting) -> Step:
-    return Step("checkin", at.command("checkin", at.hotel.checkin_room, data_dir=at.scratch), source=at.hotel.path)
+    return Step("checkin", at.command("checkin", at.hotel.checkin_room, data_dir=at.scratch), source=at.hotel.path,
+                copies=SEALED)
+
+
+@scenario
+def checkin_hand_edited(at: Setting) -> Step | None:
+    """The same check-in on files no roomsync commit sealed (copied without the audit): the
+    full check of a hand edit, at the check-in target's size."""
+    if at.hotel.name != CHECKIN_SIZE:
+        return None
+    return Step("checkin, hand-edited files", at.command("checkin", at.hotel.checkin_room, data_dir=at.scratch),
+                source=at.hotel.path)
 
 
 @scenario

@@ -29,6 +29,7 @@ from bench.processes import (
     pairwise,
     progress,
     roomsync_command,
+    seal,
     tail,
 )
 from bench.report import mb, seconds
@@ -171,6 +172,10 @@ def budget(processes: Processes, roomsync: list[str], how: str, work: Path, day:
     hotel = generate(STARTUP_SIZE, rooms_n, bookings_n, work / "data", date.fromisoformat(day))
     logs = work / "logs"
     logs.mkdir()
+    sealing = seal(processes, roomsync, hotel.path, logs, day)  # as a hotel roomsync keeps is
+    if sealing:
+        progress("; ".join(sealing))
+        return 1
     rooms = Command(f"rooms ({hotel.where})", ["-m", "roomsync", "rooms", "--data-dir", str(hotel.path),
                                                 "--today", day])
     commands = [Command(IMPORT_BASELINE, ["-c", IMPORT_BASELINE], roomsync=False),

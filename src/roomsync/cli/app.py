@@ -33,6 +33,7 @@ from roomsync.cli.base import (
     redact,
     report_error,
 )
+from roomsync.cli.params import direct
 from roomsync.cli.render import emit_json
 from roomsync.errors import RoomsyncError, UsageError
 
@@ -94,7 +95,7 @@ def root(
 @cache
 def root_command() -> Any:
     """The root group, built once per process; it builds each command once, when asked for."""
-    return typer.main.get_command(app)
+    return direct(typer.main.get_command(app))
 
 
 def command_line(argv: list[str]) -> list[str]:

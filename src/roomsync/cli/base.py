@@ -24,6 +24,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo
 
 from roomsync.cli.options import parse_day
+from roomsync.cli.params import direct
 from roomsync.cli.render import emit_json, error_line
 from roomsync.domain.calendar import Clock
 from roomsync.errors import InternalError, RoomsyncError, UsageError
@@ -258,7 +259,7 @@ def build_command(name: str) -> Any:
                           help=GROUP_HELP.get(name), epilog=f"Example: roomsync {name} --help")
     command = typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
     command.params.extend(shared_params())
-    return command
+    return direct(command)
 
 
 GROUP_HELP = {"room": "Add or remove a room.", "channel": "Add, list or remove a booking site's feed."}

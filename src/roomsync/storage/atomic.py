@@ -11,7 +11,9 @@ carries the commit id). The protocol, run under the data directory's lock:
 2. **Intent.** Write the journal `DATA_DIR/.roomsync-journal` (each target, its temp, its
    backup, the audit line and the audit file's size before): temp name, fsync, rename, fsync.
 3. **Apply.** Replace each target by its temp; fsync the directories.
-4. **Commit point.** Append the audit line to `audit.jsonl` and fsync it.
+4. **Commit point.** Append the audit line to `audit.jsonl` and fsync it. The caller may
+   give the line as a function, called here, after the replace: the line can then record the
+   files as they now stand (the JSON store seals them, `seals.py`).
 5. **Clean.** Remove the backups and the journal; fsync. A failure here changes nothing:
    the commit is done, and the next command's recovery finishes the cleaning.
 
@@ -49,9 +51,8 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from roomsync.errors import CommitPending, ConcurrentEdit, DataInvalid, RoomsyncError, WriteFailed
 from roomsync.storage.files import Team, open_regular, read_all, share, team_of
@@ -61,14 +62,15 @@ TEMP_SUFFIX = ".roomsync-tmp"
 BACKUP_SUFFIX = ".roomsync-bak"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
+    """One data file's new content. (NamedTuples, not dataclasses, here and in `files.py`:
+    a frozen slotted dataclass costs ~1 ms of every command's start-up to define.)"""
+
     path: Path  # the data file as the user names it (may be a symlink)
     content: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Keep:
+class Keep(NamedTuple):
     """A copy of `source` as it was before the commit, kept at `path` when the commit stands."""
 
     source: Path
@@ -125,7 +127,8 @@ def _unlink(path: Path) -> None:
         pass
 
 
-def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: str, commit_id: str,
+def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: str | Callable[[], str],
+           commit_id: str,
            *, keep: Sequence[Keep] = (), check: Callable[[], None] | None = None) -> None:
     """Write every change, the kept copies and the audit line, all or nothing (see the module
     docstring). `check` may refuse (raise) after the temps are ready: then nothing is written."""
@@ -184,7 +187,8 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
             os.replace(entry["temp"], entry["target"])  # type: ignore[arg-type]
         for directory in directories:
             fsync_dir(directory)
-        _append_audit(audit_path, audit_line, audit_size, team)
+        line = audit_line() if callable(audit_line) else audit_line
+        _append_audit(audit_path, line, audit_size, team)
     except OSError as exc:
         _undo(journal, data_dir, exc)
     try:

@@ -10,7 +10,7 @@ and whether one is still the file a command read.
   group can all work in one data directory (a setgid directory's group wins, as the kernel
   already gives it).
 - **File identity.** A command remembers each data file it read (device, inode, size, mtime and
-  a blake2b digest of the bytes read). Just before it replaces the file it checks the file is
+  a SHA-256 digest of the bytes read). Just before it replaces the file it checks the file is
   still that one, so an editor's save that landed meanwhile is never silently overwritten.
   The digest is compared again only when the stat data cannot tell: a file modified within two
   seconds of the read (timestamp granularity), as git does for "racily clean" files.
@@ -22,8 +22,8 @@ import hashlib
 import os
 import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from roomsync.errors import DataInvalid
 
@@ -124,8 +124,7 @@ def last_line(path: Path, advice: str) -> bytes:
         os.close(fd)
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     """A data file as a command read it: which file, how it looked, and what it held."""
 
     dev: int
@@ -137,7 +136,9 @@ class Identity:
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=32).digest()
+    """SHA-256: with the CPU's SHA instructions (x86 since ~2017, ARMv8), which OpenSSL uses,
+    about twice as fast as blake2b; a check-in hashes its largest file up to three times."""
+    return hashlib.sha256(data).digest()
 
 
 def read_regular(path: Path, advice: str) -> tuple[bytes, Identity] | None:
@@ -178,8 +179,7 @@ def unchanged(path: Path, seen: Identity | None) -> bool:
     return again is not None and again[1].digest == seen.digest
 
 
-@dataclass(frozen=True, slots=True)
-class Team:
+class Team(NamedTuple):
     """Permission bits and group that new files of a data directory take."""
 
     mode: int

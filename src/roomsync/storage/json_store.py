@@ -5,6 +5,18 @@ Entering a unit of work checks the data directory is one, takes `DATA_DIR/.rooms
 commit (`atomic.recover`), then loads and validates both files, remembering each file's
 identity (`files.py`). `commit()` writes only the files whose records changed, through
 `atomic.commit`, which refuses with CONCURRENT_EDIT when a file changed since it was read.
+
+**What roomsync wrote is not checked again** (git's index idea). The audit line, the commit
+point, also seals each data file the commit leaves validated (`seals.py`: size and digest of
+its bytes). Entering a unit of work reads that line anyway (the id mark): no extra file, fsync
+or read, and no state file that could disagree with the commit after a crash. A file whose
+bytes match its seal is parsed only (`records.load_*(sealed=True)`); any other is checked in
+full. The digest is the one every read takes for the concurrent-edit check. No timestamp is
+trusted: a file roomsync has just renamed into place is always "racily clean" in git's sense,
+so the digest settles every case -- an in-place edit that keeps size and mtime (os.utime)
+changes it; a byte-identical copy (a backup put back, `git checkout` of the same content)
+matches, harmlessly; an older copy roomsync once wrote has other bytes and is checked in full
+(it passes; the audit's id mark still keeps its ids from being issued twice).
 """
 
 from __future__ import annotations
@@ -20,7 +32,7 @@ from typing import Any
 
 from roomsync.domain.model import ACTIVE, Booking, Room
 from roomsync.errors import ConcurrentEdit, DataInvalid, WriteFailed
-from roomsync.storage import atomic, files
+from roomsync.storage import atomic, files, seals
 from roomsync.storage.audit import Entry, current_user
 from roomsync.storage.base import (
     Bookings,
@@ -38,7 +50,7 @@ from roomsync.storage.json_channels import (
     write_cache,
 )
 from roomsync.storage.lock import HotelLock
-from roomsync.storage.records import dump_records, parse_bookings, parse_rooms
+from roomsync.storage.records import dump, dump_records, load_bookings, load_rooms
 
 ROOMS_FILE = "rooms.json"
 BOOKINGS_FILE = "bookings.json"
@@ -184,6 +196,8 @@ class JsonUnitOfWork(UnitOfWork):
         self._lock: HotelLock | None = None
         self._exists = False
         self._seen: dict[Path, files.Identity | None] = {}  # each data file as read (None: missing)
+        self._checked: set[Path] = set()  # data files validated in this unit whose seal may be written
+        self._last: dict[str, Any] = {}  # the last audit entry: id mark and seals
         self.kept: list[str] = []
 
     @property
@@ -269,6 +283,7 @@ class JsonUnitOfWork(UnitOfWork):
         return data
 
     def _load(self) -> None:
+        self._last = self._last_entry()
         if self.channels_only:  # `sync`'s first look: channels and the fetch cache, not the hotel
             self.rooms, self.bookings = JsonRooms([]), JsonBookings([], 0)
             self._exists = os.path.lexists(self.rooms_path)
@@ -291,9 +306,14 @@ class JsonUnitOfWork(UnitOfWork):
         # The records hold no reference cycles: the cyclic collector would only re-scan the
         # growing heap while they are built (a third of the load time at a million bookings).
         gc.disable()
+        sealed = seals.seals_of(self._last)
         try:
-            rooms = parse_rooms(rooms_data, ROOMS_FILE) if rooms_data is not None else []
-            bookings = parse_bookings(bookings_data, BOOKINGS_FILE) if bookings_data is not None else []
+            rooms = bookings = None
+            if rooms_data is not None:
+                rooms = load_rooms(rooms_data, ROOMS_FILE, sealed=self._sealed(sealed, self.rooms_path))
+            if bookings_data is not None:
+                bookings = load_bookings(bookings_data, BOOKINGS_FILE,
+                                         sealed=self._sealed(sealed, self.bookings_path))
         except DataInvalid:
             if not self.create:
                 raise
@@ -301,8 +321,15 @@ class JsonUnitOfWork(UnitOfWork):
         finally:
             gc.freeze()
             gc.enable()
-        self.rooms = JsonRooms(rooms)
-        self.bookings = JsonBookings(bookings, self.bookings.id_mark)
+        for path, loaded in ((self.rooms_path, rooms), (self.bookings_path, bookings)):
+            if loaded is not None and loaded.exact:
+                self._checked.add(path)
+        self.rooms = JsonRooms(rooms.items if rooms is not None else [])
+        self.bookings = JsonBookings(bookings.items if bookings is not None else [], self.bookings.id_mark)
+
+    def _sealed(self, sealed: dict[str, dict[str, Any]], path: Path) -> bool:
+        """Whether the file was read as exactly the bytes the last commit sealed."""
+        return seals.matches(sealed.get(path.name), self._seen.get(path))
 
     def exists(self) -> bool:
         return self._exists
@@ -346,25 +373,43 @@ class JsonUnitOfWork(UnitOfWork):
         rooms_changed = replaced or any("room" in change for change in entry["changes"])
         bookings_changed = replaced or any("booking" in change for change in entry["changes"])
         changes = []
+        exact: dict[Path, bool] = {}
         if rooms_changed:
             touched_rooms = self.rooms.saved.keys() | self.rooms.added.keys()
             records = _records(self.rooms.list, "number", touched_rooms, rebuild=replaced)
-            changes.append(atomic.Change(self.rooms_path, dump_records(records)))
+            content, exact[self.rooms_path] = dump(records)
+            changes.append(atomic.Change(self.rooms_path, content))
         if bookings_changed:
             touched = self.bookings.changed.keys() | self.bookings.added.keys()
             records = _records(self.bookings.list, "id", touched, rebuild=replaced)
-            changes.append(atomic.Change(self.bookings_path, dump_records(records)))
+            content, exact[self.bookings_path] = dump(records)
+            changes.append(atomic.Change(self.bookings_path, content))
         if self._channels is not None and any("channel" in change for change in entry["changes"]):
             records = [channel.as_record() for channel in self._channels.all()]
             changes.append(atomic.Change(self.channels_path, dump_records(records)))
         keep = self._keep(entry)
-        lines = [json.dumps(e, ensure_ascii=False) for e in [*self._adopted, entry]]
+        adopted = [json.dumps(e, ensure_ascii=False) for e in self._adopted]
         paths = [change.path for change in changes]
-        atomic.commit(self.data_dir, changes, self.audit_path, "\n".join(lines), entry["commit"], keep=keep,
+        written: dict[Path, files.Identity] = {}
+
+        def audit_lines() -> str:
+            """The adopted trail and the entry, sealed with the files as they now stand (called
+            once the new files are in place, just before the audit line is appended)."""
+            for change in changes:
+                written[change.path] = files.written(change.path, change.content)
+            return "\n".join([*adopted, json.dumps({**entry, seals.KEY: self._seals(written, exact)},
+                                                   ensure_ascii=False)])
+
+        atomic.commit(self.data_dir, changes, self.audit_path, audit_lines, entry["commit"], keep=keep,
                       check=lambda: self._check_unchanged(paths))
         self.kept = [k.path.name for k in keep]
-        for change in changes:
-            self._seen[change.path] = files.written(change.path, change.content)
+        self._seen.update(written)
+        self._checked = {path for path in self._checked if path not in exact} | {p for p, e in exact.items() if e}
+
+    def _seals(self, written: dict[Path, files.Identity], exact: dict[Path, bool]) -> dict[str, Any]:
+        """Seals of the files written (those orjson reads back exactly) and of those read,
+        checked and left alone."""
+        return seals.of([self.rooms_path, self.bookings_path], written, exact, self._seen, self._checked)
 
     def _check_unchanged(self, paths: list[Path]) -> None:
         for path in paths:
@@ -402,18 +447,22 @@ class JsonUnitOfWork(UnitOfWork):
             except ValueError:
                 continue
             if isinstance(entry, dict):
+                entry.pop(seals.KEY, None)  # the store's own bookkeeping, not part of the trail
                 entries.append(entry)
         return entries
 
+    def _last_entry(self) -> dict[str, Any]:
+        """The last audit line (empty when there is none, or it is no JSON object)."""
+        last = files.last_line(self.audit_path, AUDIT_ADVICE)
+        try:
+            entry = json.loads(last) if last else {}
+        except ValueError:
+            return {}
+        return entry if isinstance(entry, dict) else {}
+
     def _id_mark(self) -> int:
         """The highest booking number ever issued, from the last audit line (SPEC §1)."""
-        last = files.last_line(self.audit_path, AUDIT_ADVICE)
-        if not last:
-            return 0
-        try:
-            mark = json.loads(last).get("booking_id_mark", 0)
-        except (ValueError, AttributeError):
-            return 0
+        mark = self._last.get("booking_id_mark", 0)
         return mark if isinstance(mark, int) else 0
 
 

@@ -11,63 +11,38 @@ mode falls back to a pure-Python encoder, ~30x slower). orjson cannot write inte
 full check of a hand-edited file (`check_hand_edit`, the standard library's parser with
 hooks, about twice the time of pydantic's parser): pydantic's and orjson's parsers keep the
 last of a repeated key and read `1e400` as infinity, silently.
+
+A file whose bytes roomsync validated before (the store knows them by their digest, see
+json_store) is only parsed: orjson, then the objects built straight from the records, no
+pydantic and no full check (`load_rooms`/`load_bookings` with `sealed=True`). orjson reads an
+integer beyond its 64-bit range as a float, so that path is taken only for files known to hold
+none (`Loaded.exact`); the pydantic adapters are built on first use, since the sealed path of
+an everyday command never needs them (they cost ~20 ms of start-up).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
-from pydantic import ConfigDict, Field, StrictInt, StrictStr, StringConstraints, TypeAdapter, ValidationError
-from typing_extensions import NotRequired, TypedDict
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import DataInvalid
 
 Kind = Literal["rooms", "bookings"]
-NonBlank = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
-DateText = Annotated[StrictStr, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-RoomNumber = Annotated[NonBlank | StrictInt, Field(union_mode="left_to_right")]
 
 
-class RoomFields(TypedDict):
-    __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
-    number: RoomNumber
-    status: Literal[tuple(s.value for s in RoomStatus)]  # type: ignore[valid-type]
-    type: NotRequired[StrictStr | None]
+@cache
+def _adapters() -> dict[str, Any]:
+    """The field checks, built on first use (the sealed path never needs pydantic)."""
+    from roomsync.storage.record_fields import adapters
+    return adapters()
 
-
-class BookingFields(TypedDict):
-    __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
-    id: NonBlank
-    room: RoomNumber
-    guest: NonBlank
-    arrival: DateText
-    departure: DateText
-    status: Literal[tuple(s.value for s in BookingStatus)]  # type: ignore[valid-type]
-
-
-def _adapters() -> dict[str, TypeAdapter[Any]]:
-    """Built with pydantic's plugin discovery off: roomsync uses no plugin, and the lookup
-    (importlib.metadata over every installed package) costs more than the validation of a
-    small hotel."""
-    previous = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
-    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
-    try:
-        return {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
-    finally:
-        if previous is None:
-            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
-        else:
-            os.environ["PYDANTIC_DISABLE_PLUGINS"] = previous
-
-
-_ADAPTERS = _adapters()
 
 # What each field must be, for "<value> is not <this>" messages.
 _EXPECTED = {
@@ -123,7 +98,27 @@ class _Repeated(dict[str, Any]):
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-def check_hand_edit(name: str, kind: Kind, data: bytes) -> list[Any]:
+# The integers orjson writes and reads back as integers; beyond them it reads a float.
+_ORJSON_INTS = range(-(1 << 63), 1 << 64)
+
+
+class _Integers:
+    """Whether a document holds an integer orjson could not read back exactly. (Plain
+    classes here: defining a slotted dataclass costs ~1 ms of every command's start-up.)"""
+
+    __slots__ = ("beyond_orjson",)
+
+    def __init__(self) -> None:
+        self.beyond_orjson = False
+
+    def parse(self, text: str) -> int:
+        value = int(text)
+        if len(text) > 18 and value not in _ORJSON_INTS:
+            self.beyond_orjson = True
+        return value
+
+
+def check_hand_edit(name: str, kind: Kind, data: bytes, integers: _Integers | None = None) -> list[Any]:
     """Parse a file as a person may have left it, refusing what would silently change meaning.
 
     Every byte must mean what it meant: a key repeated in one object (a parser keeps the last
@@ -161,7 +156,8 @@ def check_hand_edit(name: str, kind: Kind, data: bytes) -> list[Any]:
         return _NotANumber(text)
 
     try:
-        raw = json.loads(data, object_pairs_hook=pairs, parse_float=beyond, parse_constant=constant)
+        raw = json.loads(data, object_pairs_hook=pairs, parse_float=beyond, parse_constant=constant,
+                         parse_int=integers.parse if integers is not None else None)
     except UnicodeDecodeError as exc:
         raise DataInvalid(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -253,9 +249,12 @@ def _where(name: str, kind: Kind, raw: list[Any], position: int, field: str) -> 
     return f"{name}: record {position}{_label(kind, raw[position - 1])}: {field}"
 
 
-def _validated(name: str, kind: Kind, raw: list[Any]) -> list[dict[str, Any]]:
+def _validated(name: str, kind: Kind, raw: list[Any]) -> None:
+    """The field checks of every record (pydantic's compiled core), or the first failure named."""
+    from pydantic import ValidationError
+
     try:
-        return _ADAPTERS[kind].validate_python(raw)
+        _adapters()[kind].validate_python(raw)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         loc = first["loc"]
@@ -282,51 +281,128 @@ def _check_unique(name: str, kind: Kind, raw: list[Any], keys: list[str]) -> Non
         seen[key] = position
 
 
-def parse_rooms(data: bytes, name: str = "rooms.json") -> list[Room]:
-    raw = check_hand_edit(name, "rooms", data)
-    fields = _validated(name, "rooms", raw)
-    rooms = []
-    for f, r in zip(fields, raw):
-        number = f["number"]
-        if type(number) is not str:  # a bare integer: read, and written back, as its string form
-            number = r["number"] = str(number)
-        rooms.append(Room(number, RoomStatus(f["status"]), f.get("type"), r))
-    _check_unique(name, "rooms", raw, [room.number for room in rooms])
-    return rooms
+T = TypeVar("T", Room, Booking)
 
 
-def parse_bookings(data: bytes, name: str = "bookings.json") -> list[Booking]:
-    raw = check_hand_edit(name, "bookings", data)
-    fields = _validated(name, "bookings", raw)
+class Loaded(Generic[T]):
+    """A data file's objects, and whether orjson reads its bytes exactly (no integer beyond
+    64 bits), which the sealed path needs."""
+
+    __slots__ = ("exact", "items")
+    items: list[T]
+    exact: bool
+
+    def __init__(self, items: list[T], exact: bool) -> None:
+        self.items = items
+        self.exact = exact
+
+
+def _room(r: dict[str, Any]) -> Room:
+    number = r["number"]
+    if type(number) is not str:  # a bare integer: read, and written back, as its string form
+        number = r["number"] = str(number)
+    return Room(number, RoomStatus(r["status"]), r.get("type"), r)
+
+
+def _rooms_from(raw: list[dict[str, Any]]) -> list[Room]:
+    return [_room(r) for r in raw]
+
+
+def _bookings_from(raw: list[dict[str, Any]]) -> list[Booking]:
+    """Bookings from records that passed the field checks (dates already `YYYY-MM-DD`)."""
     statuses = {s.value: s for s in BookingStatus}
-    bookings = []
     fromisoformat = date.fromisoformat
-    for position, (f, r) in enumerate(zip(fields, raw), start=1):
-        try:
-            arrival, departure = fromisoformat(f["arrival"]), fromisoformat(f["departure"])
-        except ValueError:
-            field = "arrival" if not _is_date(f["arrival"]) else "departure"
-            raise DataInvalid(f"{_where(name, 'bookings', raw, position, field)}: "
-                              f"{_shown(f[field])} is not a date (YYYY-MM-DD)") from None
-        room = f["room"]
+    days: dict[str, date] = {}  # a hotel's bookings share a few thousand days: parse each once
+    bookings = []
+    for r in raw:
+        room = r["room"]
         if type(room) is not str:  # a bare integer: read, and written back, as its string form
             room = r["room"] = str(room)
-        bookings.append(Booking(f["id"], room, f["guest"], arrival, departure, statuses[f["status"]], r))
-    _check_unique(name, "bookings", raw, [booking.id for booking in bookings])
+        text = r["arrival"]
+        arrival = days.get(text)
+        if arrival is None:
+            arrival = days[text] = fromisoformat(text)
+        text = r["departure"]
+        departure = days.get(text)
+        if departure is None:
+            departure = days[text] = fromisoformat(text)
+        bookings.append(Booking(r["id"], room, r["guest"], arrival, departure, statuses[r["status"]], r))
     return bookings
 
 
-def _is_date(text: str) -> bool:
+def _sealed(data: bytes, build: Any) -> Any:
+    """Objects from bytes validated before: parse and build, nothing checked. None when that
+    fails after all (bytes that never passed the checks): the caller then checks in full."""
     try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+        raw = orjson.loads(data)
+        return build(raw) if isinstance(raw, list) else None
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def load_rooms(data: bytes, name: str = "rooms.json", *, sealed: bool = False) -> Loaded[Room]:
+    """rooms.json's rooms: parsed only when `sealed` (bytes roomsync validated before), else
+    the full check of a hand edit, then the field checks."""
+    if sealed:
+        rooms = _sealed(data, _rooms_from)
+        if rooms is not None:
+            return Loaded(rooms, True)
+    integers = _Integers()
+    raw = check_hand_edit(name, "rooms", data, integers)
+    _validated(name, "rooms", raw)
+    rooms = _rooms_from(raw)
+    _check_unique(name, "rooms", raw, [room.number for room in rooms])
+    return Loaded(rooms, not integers.beyond_orjson)
+
+
+def load_bookings(data: bytes, name: str = "bookings.json", *, sealed: bool = False) -> Loaded[Booking]:
+    """bookings.json's bookings, as `load_rooms` reads rooms."""
+    if sealed:
+        bookings = _sealed(data, _bookings_from)
+        if bookings is not None:
+            return Loaded(bookings, True)
+    integers = _Integers()
+    raw = check_hand_edit(name, "bookings", data, integers)
+    _validated(name, "bookings", raw)
+    try:
+        bookings = _bookings_from(raw)
+    except ValueError:  # shaped YYYY-MM-DD, but no such day
+        raise _no_such_day(name, raw) from None
+    _check_unique(name, "bookings", raw, [booking.id for booking in bookings])
+    return Loaded(bookings, not integers.beyond_orjson)
+
+
+def parse_rooms(data: bytes, name: str = "rooms.json") -> list[Room]:
+    """The full check and field checks of a rooms.json."""
+    return load_rooms(data, name).items
+
+
+def parse_bookings(data: bytes, name: str = "bookings.json") -> list[Booking]:
+    """The full check and field checks of a bookings.json."""
+    return load_bookings(data, name).items
+
+
+def _no_such_day(name: str, raw: list[dict[str, Any]]) -> DataInvalid:
+    """The first arrival or departure that names no day of the calendar."""
+    for position, r in enumerate(raw, start=1):
+        for field in ("arrival", "departure"):
+            try:
+                date.fromisoformat(r[field])
+            except ValueError:
+                return DataInvalid(f"{_where(name, 'bookings', raw, position, field)}: "
+                                   f"{_shown(r[field])} is not a date (YYYY-MM-DD)")
+    return DataInvalid(f"{name}: a date is not valid")
+
+
+def dump(records: list[dict[str, Any]]) -> tuple[bytes, bool]:
+    """Pretty-printed JSON, 2-space indent, UTF-8, trailing newline (SPEC §1), and whether
+    orjson wrote it (then orjson reads it back exactly)."""
+    try:
+        return orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n", True
+    except TypeError:  # an integer beyond 64 bits
+        return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), False
 
 
 def dump_records(records: list[dict[str, Any]]) -> bytes:
-    """Pretty-printed JSON, 2-space indent, UTF-8, trailing newline (SPEC §1)."""
-    try:
-        return orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n"
-    except TypeError:  # an integer beyond 64 bits
-        return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """The bytes `dump` writes."""
+    return dump(records)[0]

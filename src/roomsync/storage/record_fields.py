@@ -1,0 +1,58 @@
+"""The field checks of SPEC §1's records, as pydantic schemas run in its compiled core.
+
+Kept apart from `records.py` so that pydantic's validator machinery is imported only when a
+file gets the full check: a file roomsync sealed is parsed without it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any, Literal, NotRequired
+
+from pydantic import (
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    TypeAdapter,
+)
+from typing_extensions import TypedDict
+
+from roomsync.domain.model import BookingStatus, RoomStatus
+
+NonBlank = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
+DateText = Annotated[StrictStr, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+RoomNumber = Annotated[NonBlank | StrictInt, Field(union_mode="left_to_right")]
+
+
+class RoomFields(TypedDict):
+    __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
+    number: RoomNumber
+    status: Literal[tuple(s.value for s in RoomStatus)]  # type: ignore[valid-type]
+    type: NotRequired[StrictStr | None]
+
+
+class BookingFields(TypedDict):
+    __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
+    id: NonBlank
+    room: RoomNumber
+    guest: NonBlank
+    arrival: DateText
+    departure: DateText
+    status: Literal[tuple(s.value for s in BookingStatus)]  # type: ignore[valid-type]
+
+
+def adapters() -> dict[str, TypeAdapter[Any]]:
+    """Built with pydantic's plugin discovery off: roomsync uses no plugin, and the lookup
+    (importlib.metadata over every installed package) costs more than the validation of a
+    small hotel."""
+    previous = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
+    try:
+        return {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
+    finally:
+        if previous is None:
+            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
+        else:
+            os.environ["PYDANTIC_DISABLE_PLUGINS"] = previous
