@@ -7,6 +7,7 @@ flag, so a running cycle finishes its commit before the process exits 0.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import threading
@@ -124,7 +125,9 @@ def watch(ctx: typer.Context,
     watcher = Watcher(desk, sync_every)
     watcher.log("[STARTUP] Running room-booking synchronization check...")
     watcher.cycle(startup=True)
+    gc.collect()  # the console script runs with the cyclic collector off: a long-lived loop collects itself
     watcher.log(f"[STARTUP] Periodic sync enabled (every {interval_words(interval)})")
     while not stop.wait(interval):
         watcher.cycle(startup=False)
+        gc.collect()
     sys.stdout.flush()

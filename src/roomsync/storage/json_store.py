@@ -21,7 +21,6 @@ matches, harmlessly; an older copy roomsync once wrote has other bytes and is ch
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -247,7 +246,6 @@ class JsonUnitOfWork(UnitOfWork):
         self._release()
 
     def _release(self) -> None:
-        gc.unfreeze()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -303,9 +301,6 @@ class JsonUnitOfWork(UnitOfWork):
                 f"{BOOKINGS_FILE}: missing in {self.data_dir}, but {AUDIT_FILE} records {mark} booking id(s) "
                 f"issued (up to {format_booking_id(mark)}): restore {BOOKINGS_FILE} from a backup, or create "
                 f"it holding [] to start over with no bookings")
-        # The records hold no reference cycles: the cyclic collector would only re-scan the
-        # growing heap while they are built (a third of the load time at a million bookings).
-        gc.disable()
         sealed = seals.seals_of(self._last)
         try:
             rooms = bookings = None
@@ -318,9 +313,6 @@ class JsonUnitOfWork(UnitOfWork):
             if not self.create:
                 raise
             return  # `init --force` may replace a hotel whose files no longer load
-        finally:
-            gc.freeze()
-            gc.enable()
         for path, loaded in ((self.rooms_path, rooms), (self.bookings_path, bookings)):
             if loaded is not None and loaded.exact:
                 self._checked.add(path)

@@ -6,7 +6,6 @@ file gets the full check: a file roomsync sealed is parsed without it.
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import (
@@ -44,15 +43,6 @@ class BookingFields(TypedDict):
 
 
 def adapters() -> dict[str, TypeAdapter[Any]]:
-    """Built with pydantic's plugin discovery off: roomsync uses no plugin, and the lookup
-    (importlib.metadata over every installed package) costs more than the validation of a
-    small hotel."""
-    previous = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
-    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
-    try:
-        return {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
-    finally:
-        if previous is None:
-            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
-        else:
-            os.environ["PYDANTIC_DISABLE_PLUGINS"] = previous
+    """The field checks of a full check (the console script turns pydantic's plugin discovery
+    off for the whole process: see `cli.app.run`)."""
+    return {"rooms": TypeAdapter(list[RoomFields]), "bookings": TypeAdapter(list[BookingFields])}
