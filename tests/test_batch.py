@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_frontdesk_properties import day
 
-from roomsync.cli.base import error_document
 from roomsync.cli.batch import apply_lines, pending, read_lines, run_batch
 from roomsync.cli.batch_lines import LINES, Done, Line, parse_line
+from roomsync.cli.command import error_document
 from roomsync.domain.calendar import Clock
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import InternalError, Refused, RoomsyncError, UsageError

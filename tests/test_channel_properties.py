@@ -32,14 +32,14 @@ from roomsync.domain.channels import Channel, bookings_by_channel, key_of, read_
 from roomsync.domain.feed import Feed, Stay
 from roomsync.domain.model import BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import reconcile
-from roomsync.operations import desk
+from roomsync.operations import front_desk as desk
 from roomsync.operations.channels import (
     ChannelReport,
     apply_feed,
     cancelled_on_site,
     no_longer_listed,
 )
-from roomsync.operations.desk import Clock
+from roomsync.operations.front_desk import Clock
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 GRACE_TIMES = [timedelta(0), timedelta(hours=1), timedelta(hours=12)]
@@ -139,7 +139,7 @@ def desk_day(data: st.DataObject, uow: FakeUnitOfWork, clock: Clock) -> None:
         number = data.draw(st.sampled_from(["101", "102"]), label="room")
         arrival = clock.today + timedelta(days=data.draw(st.integers(0, 15), label="arrive"))
         nights = data.draw(st.integers(1, 4), label="nights")
-        run_command(uow, lambda: desk.book(uow, clock, number, "Desk Guest", arrival,
+        run_command(uow, lambda: desk.book(uow, clock, number, "CommandSettings Guest", arrival,
                                            arrival + timedelta(days=nights)), "book")
     elif kind == "cancel" and reserved:
         chosen = data.draw(st.sampled_from(reserved), label="cancel")

@@ -28,7 +28,7 @@ from roomsync.domain.channels import (
 from roomsync.domain.feed import Feed, Skipped, Stay
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.operations.channels import ChannelReport, apply_feed
-from roomsync.operations.desk import Clock
+from roomsync.operations.front_desk import Clock
 
 TODAY = date(2026, 11, 27)
 NOW = "2026-11-27T09:30:00Z"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, run_cli, snapshot
-from roomsync.operations import desk
+
+from roomsync.operations import front_desk as desk
 
 
 def explode(*args: object, **kwargs: object) -> None:

@@ -38,7 +38,7 @@ def test_a_waiting_command_names_the_holder_on_a_terminal(hotel: Path) -> None:
         holder.wait(timeout=30)
     assert shown.returncode == 0, shown.stdout
     assert "waiting for the lock" in shown.stdout
-    assert f"`roomsync checkin 102` (user " in shown.stdout and f"pid {holder.pid})" in shown.stdout
+    assert "`roomsync checkin 102` (user " in shown.stdout and f"pid {holder.pid})" in shown.stdout
 
 
 def test_a_piped_command_waits_silently(hotel: Path) -> None:

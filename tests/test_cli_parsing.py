@@ -112,7 +112,7 @@ def test_checkin_builds_and_imports_nothing_for_other_commands(hotel: Path) -> N
     result = run_python(code, "checkin", "104", "--data-dir", str(hotel), "--today", TODAY)
     loaded = set(eval(result.stdout.strip().splitlines()[-1]))  # a printed list of names
     assert "roomsync.cli.commands" in loaded
-    for other in ("frontdesk", "watch", "history", "transfer", "rooms"):
+    for other in ("day", "watch", "history", "transfer", "rooms"):
         assert f"roomsync.cli.{other}" not in loaded
     assert not any(m.startswith(("rich", "psycopg")) for m in loaded)
 

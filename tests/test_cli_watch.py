@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import TODAY, run_cli, shipped_data, snapshot
 
 STARTUP = "[STARTUP] Running room-booking synchronization check..."

@@ -11,8 +11,9 @@ from fakes import FakeUnitOfWork
 
 from roomsync.domain.calendar import Clock
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
-from roomsync.operations import desk, transfer
-from roomsync.operations import stays as ops
+from roomsync.operations import front_desk as desk
+from roomsync.operations import stay_changes as ops
+from roomsync.operations import transfer
 
 TODAY = date(2026, 11, 27)
 CLOCK = Clock(TODAY, "2026-11-27T09:30:00Z")

@@ -23,8 +23,8 @@ from roomsync.domain.reconcile import reconcile
 from roomsync.domain.sample import sample_hotel
 from roomsync.domain.stays import held_nights, holds_night
 from roomsync.errors import Refused, RoomsyncError
-from roomsync.operations import desk
-from roomsync.operations import stays as ops
+from roomsync.operations import front_desk as desk
+from roomsync.operations import stay_changes as ops
 
 FIRST, LAST = date.min, date.max
 NOW = "9999-12-31T09:30:00Z"

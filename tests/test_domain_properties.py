@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from fakes import FakeUnitOfWork, overlapping_pairs
+from fakes import run_command as run_in_unit_of_work
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import reconcile
-from roomsync.domain.stays import expected_status, is_due
-from roomsync.operations import desk
-from roomsync.operations.desk import Clock
-
-from fakes import FakeUnitOfWork, overlapping_pairs
-from fakes import run_command as run_in_unit_of_work
+from roomsync.domain.status import expected_status
+from roomsync.domain.stays import is_due
+from roomsync.operations import front_desk as desk
+from roomsync.operations.front_desk import Clock
 
 
 def run_command(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> bool:

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from fakes import FakeUnitOfWork
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import reconcile
-from roomsync.domain.stays import expected_status, held_nights, holds_night, is_due, stays_overlap
+from roomsync.domain.status import expected_status
+from roomsync.domain.stays import held_nights, holds_night, is_due, stays_overlap
 from roomsync.errors import Refused
-from roomsync.operations import desk
-from roomsync.operations.desk import Clock
-
-from fakes import FakeUnitOfWork
+from roomsync.operations import front_desk as desk
+from roomsync.operations.front_desk import Clock
 
 TODAY = date(2026, 11, 27)
 NOW = "2026-11-27T09:30:00Z"

@@ -17,20 +17,19 @@ from __future__ import annotations
 import copy
 from datetime import date, timedelta
 
+from fakes import FakeUnitOfWork, overlapping_pairs
+from fakes import run_command as run_in_unit_of_work
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_domain_properties import apply as apply_core
+from test_domain_properties import live_days
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import reconcile
 from roomsync.errors import Refused
-from roomsync.operations import desk
-from roomsync.operations import stays as ops
-from roomsync.operations.desk import Clock
-
-from fakes import FakeUnitOfWork, overlapping_pairs
-from test_domain_properties import apply as apply_core
-from test_domain_properties import live_days
-from fakes import run_command as run_in_unit_of_work
+from roomsync.operations import front_desk as desk
+from roomsync.operations import stay_changes as ops
+from roomsync.operations.front_desk import Clock
 
 
 def run_command(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> bool:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import AlreadyExists, Refused
 from roomsync.operations import queries
-from roomsync.operations.desk import Clock
+from roomsync.operations.front_desk import Clock
 from roomsync.operations.rooms import add_room, remove_room
 
 TODAY = date(2026, 11, 27)

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import TODAY, Result, run_cli
+
 from roomsync.storage import atomic
 
 COMMAND = ("checkin", "101", "--today", TODAY, "--json")

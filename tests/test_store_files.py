@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import TODAY, run_cli, snapshot, write_hotel
 
 EXPECTED_NAMES = {"rooms.json", "bookings.json", "audit.jsonl", ".roomsync.lock"}

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import TODAY, run_cli, run_process, snapshot
 
 pytestmark = pytest.mark.slow

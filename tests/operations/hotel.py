@@ -37,7 +37,7 @@ from fakes import FakeStore, FakeUnitOfWork
 from roomsync.domain.calendar import Clock
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import RoomsyncError
-from roomsync.operations import desk
+from roomsync.operations import front_desk as desk
 
 T = date(2026, 11, 27)
 NOW = "2026-11-27T09:30:00Z"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from roomsync.domain.model import BookingStatus, RoomStatus
-from roomsync.operations import desk
-from roomsync.operations import stays as ops
+from roomsync.operations import front_desk as desk
+from roomsync.operations import stay_changes as ops
 
 from .hotel import (
     ADA,

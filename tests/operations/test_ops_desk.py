@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from roomsync.domain.model import BookingStatus, RoomStatus
-from roomsync.operations import desk
+from roomsync.operations import front_desk as desk
 
 from .hotel import (
     ADA,

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from roomsync.domain.model import BookingStatus, RoomStatus
-from roomsync.operations import desk, queries
-from roomsync.operations import stays as ops
+from roomsync.operations import front_desk as desk
+from roomsync.operations import queries
+from roomsync.operations import stay_changes as ops
 
 from .hotel import (
     ADA,

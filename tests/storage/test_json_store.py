@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, run_cli
 
 from .contract import ADA, KATHERINE, StoreContract, d

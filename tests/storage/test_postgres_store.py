@@ -4,7 +4,6 @@ database (SPEC §8 "Same product")."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import TODAY, run_cli
 
 from .contract import StoreContract

@@ -8,8 +8,8 @@ list every command, since `list_commands` names them all.
 
 from __future__ import annotations
 
-import importlib
 import gc
+import importlib
 import os
 import sys
 from functools import cache
@@ -22,7 +22,7 @@ from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from roomsync import __version__
-from roomsync.cli.base import (
+from roomsync.cli.command import (
     DataDir,
     Hotel,
     JsonFlag,
@@ -43,9 +43,9 @@ COMMANDS: dict[str, str] = {
     "book": "commands", "checkin": "commands", "checkout": "commands", "cancel": "commands",
     "noshow": "commands", "delete": "commands", "housekeeping": "commands", "reconcile": "commands",
     "validate": "commands", "watch": "watch", "history": "history",
-    "arrivals": "frontdesk", "departures": "frontdesk", "inhouse": "frontdesk", "availability": "frontdesk",
-    "calendar": "frontdesk", "move": "frontdesk", "amend": "frontdesk", "undo-checkin": "frontdesk",
-    "reinstate": "frontdesk", "night-audit": "frontdesk", "import": "transfer", "export": "transfer",
+    "arrivals": "day", "departures": "day", "inhouse": "day", "availability": "day",
+    "calendar": "day", "move": "day", "amend": "day", "undo-checkin": "day",
+    "reinstate": "day", "night-audit": "day", "import": "transfer", "export": "transfer",
     "batch": "batch", "channel": "channels", "sync": "channels", "ical": "channels",
 }
 """Every command and the module of `roomsync.cli` that registers it, in the order help lists them."""

@@ -19,16 +19,16 @@ from typing import Annotated, Any
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command, error_document
 from roomsync.cli.batch_lines import Done, Line, parse_line
+from roomsync.cli.command import CommandSettings, desk_command, error_document
 from roomsync.cli.render import error_line
 from roomsync.domain.calendar import Clock
 from roomsync.domain.channels import Channel
 from roomsync.domain.model import Booking, Room
 from roomsync.errors import InternalError, RoomsyncError, UsageError
 from roomsync.storage.audit import Change, record_changes
-from roomsync.storage.channel_repo import audited
 from roomsync.storage.base import UnitOfWork
+from roomsync.storage.channel_repo import audited
 
 BOM = b"\xef\xbb\xbf"
 
@@ -166,7 +166,7 @@ def batch(ctx: typer.Context,
     After the commit, one JSON line per input line (what the command's --json prints),
     then {"applied": true|false}. Exit 1 when any line was refused or malformed.
     """
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     try:
         data = sys.stdin.buffer.read()
     except (AttributeError, OSError, ValueError):  # stdin closed (`<&-`) or not a byte stream

@@ -29,7 +29,7 @@ from roomsync.cli.commands import (
     check_in_guest,
     checkin_usage,
 )
-from roomsync.cli.frontdesk import amend_usage
+from roomsync.cli.day import amend_usage
 from roomsync.cli.options import MAX_NIGHTS, parse_day, parse_name
 from roomsync.cli.render import room_document
 from roomsync.cli.rooms import NewRoomStatus
@@ -37,10 +37,10 @@ from roomsync.domain.calendar import Clock
 from roomsync.domain.channels import Channel
 from roomsync.domain.model import Booking, Room, RoomStatus
 from roomsync.errors import UsageError
-from roomsync.operations import desk as ops
+from roomsync.operations import front_desk as ops
 from roomsync.operations import rooms as room_ops
-from roomsync.operations import stays as stay_ops
-from roomsync.operations.desk import BookingChange
+from roomsync.operations import stay_changes as stay_ops
+from roomsync.operations.front_desk import BookingChange
 from roomsync.storage.base import UnitOfWork
 
 # --------------------------------------------------------------------------- values

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.render import emit_json, say
 from roomsync.domain.channels import DEFAULT_CANCEL_AFTER, duration_text, parse_duration
 from roomsync.errors import Refused, UsageError, WriteFailed
@@ -39,7 +39,7 @@ def add(ctx: typer.Context, name: NameArg,
             help="How long a stay may be missing from the feed before it is cancelled.")]
         = duration_text(DEFAULT_CANCEL_AFTER)) -> None:
     """Add a booking site's feed for one room."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     admin.check_name(name)
     admin.stored_url(url)
     with desk.unit_of_work() as uow:
@@ -56,7 +56,7 @@ def add(ctx: typer.Context, name: NameArg,
 @desk_command("list", group="channel", example="roomsync channel list --json")
 def list_(ctx: typer.Context) -> None:
     """List the channels, each with its last fetch and last good fetch."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         state = uow.fetch_state()
         items = [admin.listed_channel(c, state.get(c.name, {})) for c in uow.channels.all()]
@@ -79,7 +79,7 @@ def list_(ctx: typer.Context) -> None:
 @desk_command("remove", group="channel", example="roomsync channel remove booking")
 def remove(ctx: typer.Context, name: NameArg) -> None:
     """Remove a channel; the bookings it imported stay (and keep their channel fields)."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work() as uow:
         channel = admin.remove_channel(uow, name)
         uow.commit(desk.command_line, at=desk.clock.now)
@@ -118,7 +118,7 @@ def sync_command(
         timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=MAX_TIMEOUT, metavar="SECONDS",
                                                help="Bound on each feed's whole exchange.")] = 10.0) -> int:
     """Import the booking sites' feeds: new stays, changed dates, cancellations, conflicts."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     result = sync(desk.unit_of_work, desk.clock, desk.command_line, only=channel, dry_run=dry_run, timeout=timeout)
     if desk.json:
         emit_json(result.as_json())
@@ -160,7 +160,7 @@ def ical(ctx: typer.Context,
     """Publish roomsync's own nights as an iCalendar feed for the booking sites to import."""
     from roomsync.channels.ical_write import room_feed
 
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     if all_rooms:
         if room is not None or out is not None or exclude:
             raise UsageError("ical --all takes --out-dir DIR only (no ROOM, --out or --exclude-channel)")
@@ -194,7 +194,7 @@ def ical(ctx: typer.Context,
         typer.echo(data.decode("utf-8"), nl=False)
 
 
-def _ical_all(desk: Desk, out_dir: Path, details: bool) -> None:
+def _ical_all(desk: CommandSettings, out_dir: Path, details: bool) -> None:
     from roomsync.channels.ical_write import room_feed
     from roomsync.domain.channels import bookings_by_channel
 

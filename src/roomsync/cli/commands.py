@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from roomsync.cli import render
-from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.options import (
     MAX_LIMIT,
     BookingArg,
@@ -37,7 +37,7 @@ from roomsync.cli.render import (
 from roomsync.domain.calendar import Clock, stay_departure
 from roomsync.domain.model import Booking, RoomStatus
 from roomsync.errors import UsageError
-from roomsync.operations import desk as ops
+from roomsync.operations import front_desk as ops
 from roomsync.operations import queries
 from roomsync.storage.base import UnitOfWork
 
@@ -55,7 +55,7 @@ def change_document(change: ops.BookingChange) -> dict[str, Any]:
     return document
 
 
-def show_change(desk: Desk, change: ops.BookingChange, summary: str) -> None:
+def show_change(desk: CommandSettings, change: ops.BookingChange, summary: str) -> None:
     if desk.json:
         emit_json(change_document(change))
         return
@@ -65,7 +65,7 @@ def show_change(desk: Desk, change: ops.BookingChange, summary: str) -> None:
     say(f"{summary}{origin}{room}.")
 
 
-def change_stay(desk: Desk, operation: Callable[..., ops.BookingChange], *args: Any,
+def change_stay(desk: CommandSettings, operation: Callable[..., ops.BookingChange], *args: Any,
                 summary: Callable[[Booking], str], **kwargs: Any) -> None:
     """Run one booking operation in one unit of work, commit it, and show the result."""
     with desk.unit_of_work() as uow:
@@ -99,7 +99,7 @@ def book_stay(uow: UnitOfWork, clock: Clock, room: str | None, room_type: str | 
               arrival: date, departure: date | None, nights: int | None) -> ops.BookingChange:
     """`book R`, or with a type `book --type T` (the first room `availability` lists)."""
     if room_type is not None:
-        from roomsync.operations.stays import book_by_type
+        from roomsync.operations.stay_changes import book_by_type
 
         return book_by_type(uow, clock, room_type, guest, arrival, departure, nights=nights)
     return ops.book(uow, clock, room or "", guest, arrival, departure, nights=nights)
@@ -123,7 +123,7 @@ def check_in_guest(uow: UnitOfWork, clock: Clock, room: str, *, booking: str | N
     return ops.check_in(uow, clock, room, booking_id=booking, force=force)
 
 
-def confirm_replacing(desk: Desk) -> None:
+def confirm_replacing(desk: CommandSettings) -> None:
     """On a terminal, `init --force` first names what it replaces; "no" or end of input writes nothing."""
     with desk.unit_of_work(read_only=True) as uow:
         if not uow.exists():
@@ -151,7 +151,7 @@ def init(ctx: typer.Context,
          force: Annotated[bool, typer.Option("--force", help="Replace the hotel that is there.")] = False,
          yes: Annotated[bool, typer.Option("--yes", help="With --force: do not ask first.")] = False) -> None:
     """Create the data directory with empty files (or a demo hotel)."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     if force and not yes and render.on_terminal(input_too=True):
         confirm_replacing(desk)
     with desk.unit_of_work(create=True) as uow:
@@ -170,7 +170,7 @@ def init(ctx: typer.Context,
 @desk_command(example="roomsync rooms")
 def rooms(ctx: typer.Context) -> None:
     """List rooms: status, guest in house, due arrival, and drift from the status rule."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         rows = queries.room_rows(uow, desk.today)
     if desk.json:
@@ -198,7 +198,7 @@ def bookings(ctx: typer.Context,
                  help="Show only the last N matches (0: all) [default: 100 on a terminal, else all].")] = None
              ) -> None:
     """List bookings in file order, optionally narrowed."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.find_bookings(uow, desk.today, room=room, status=status, on=on, guest=guest)
     if limit is None and not desk.json and render.on_terminal():
@@ -218,7 +218,7 @@ def show(ctx: typer.Context,
          key: Annotated[str, typer.Argument(metavar="ROOM|BOOKING", help="A room number or a booking id.",
                                             autocompletion=complete_room_or_booking)]) -> None:
     """One room with its bookings, or one booking with its room."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.room_or_booking(uow, key, desk.today)
     if isinstance(found, queries.BookingDetail):
@@ -251,7 +251,7 @@ def book(ctx: typer.Context,
          nights: Nights = None,
          room_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Any room of this type.")] = None) -> None:
     """Book a room (or, with --type, the first free room of that type)."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     book_usage(room, room_type, departure, nights)
     change_stay(desk, book_stay, room, room_type, guest, arrival, departure, nights,
                 summary=lambda b: f"Booked room {b.room} for {b.guest} ({b.id}), {b.arrival} to {b.departure}")
@@ -266,7 +266,7 @@ def checkin(ctx: typer.Context, room: RoomArg,
             nights: Annotated[int | None, nights_option("Number of nights (required with --walk-in).")] = None
             ) -> None:
     """Check in the room's due reservation (or a walk-in guest)."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     checkin_usage(walk_in, guest, nights, booking)
     change_stay(desk, check_in_guest, room, booking=booking, force=force, walk_in=walk_in, guest=guest,
                 nights=nights, summary=lambda b: f"Checked in {b.guest} ({b.id})")
@@ -276,26 +276,26 @@ def checkin(ctx: typer.Context, room: RoomArg,
 def checkout(ctx: typer.Context, room: RoomArg,
              booking: Annotated[str | None, typer.Option("--booking", metavar="ID", help="Which guest.")] = None) -> None:
     """Check out the room's guest; the room becomes DIRTY."""
-    change_stay(Desk.of(ctx), ops.check_out, room, booking_id=booking,
+    change_stay(CommandSettings.of(ctx), ops.check_out, room, booking_id=booking,
                 summary=lambda b: f"Checked out {b.guest} ({b.id})")
 
 
 @desk_command(example="roomsync cancel B-000042")
 def cancel(ctx: typer.Context, booking: BookingArg) -> None:
     """Cancel a reservation."""
-    change_stay(Desk.of(ctx), ops.cancel, booking, summary=lambda b: f"Cancelled {b.id} ({b.guest})")
+    change_stay(CommandSettings.of(ctx), ops.cancel, booking, summary=lambda b: f"Cancelled {b.id} ({b.guest})")
 
 
 @desk_command(example="roomsync noshow B-000042")
 def noshow(ctx: typer.Context, booking: BookingArg) -> None:
     """Mark a reservation whose guest did not come."""
-    change_stay(Desk.of(ctx), ops.no_show, booking, summary=lambda b: f"Marked {b.id} ({b.guest}) a no-show")
+    change_stay(CommandSettings.of(ctx), ops.no_show, booking, summary=lambda b: f"Marked {b.id} ({b.guest}) a no-show")
 
 
 @desk_command(example="roomsync delete B-000042")
 def delete(ctx: typer.Context, booking: BookingArg) -> None:
     """Remove a booking that is not checked in."""
-    change_stay(Desk.of(ctx), ops.delete, booking, summary=lambda b: f"Deleted {b.id} ({b.guest})")
+    change_stay(CommandSettings.of(ctx), ops.delete, booking, summary=lambda b: f"Deleted {b.id} ({b.guest})")
 
 
 @desk_command(example="roomsync housekeeping 102 clean")
@@ -303,7 +303,7 @@ def housekeeping(ctx: typer.Context, room: RoomArg, status: RoomStatusArg,
                  force: Annotated[bool, typer.Option("--force", help="Close a room with a reservation due.")] = False
                  ) -> None:
     """Set a room's housekeeping status; bookings still decide RESERVED and OCCUPIED."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     wanted = RoomStatus(status)
     with desk.unit_of_work() as uow:
         found = ops.housekeeping(uow, desk.clock, room, wanted, force=force)
@@ -315,7 +315,7 @@ def housekeeping(ctx: typer.Context, room: RoomArg, status: RoomStatusArg,
         say(f"Room {found.number} is now {wanted.value}{shown}.")
 
 
-def _reconcile(desk: Desk, fix: bool) -> int:
+def _reconcile(desk: CommandSettings, fix: bool) -> int:
     with desk.unit_of_work(read_only=not fix) as uow:
         report = ops.run_reconcile(uow, desk.clock, fix=fix)
         if fix:
@@ -332,10 +332,10 @@ def _reconcile(desk: Desk, fix: bool) -> int:
 def reconcile(ctx: typer.Context,
               fix: Annotated[bool, typer.Option("--fix", help="Repair the statuses.")] = False) -> int:
     """Report (and with --fix repair) every room whose status breaks the rule."""
-    return _reconcile(Desk.of(ctx), fix)
+    return _reconcile(CommandSettings.of(ctx), fix)
 
 
 @desk_command(example="roomsync validate --json")
 def validate(ctx: typer.Context) -> int:
     """Report drift, problems and warnings; never changes data."""
-    return _reconcile(Desk.of(ctx), False)
+    return _reconcile(CommandSettings.of(ctx), False)

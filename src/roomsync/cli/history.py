@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.options import complete_room_or_booking
 from roomsync.cli.render import emit_json, say
 
@@ -50,7 +50,7 @@ def history(ctx: typer.Context,
                                                       autocompletion=complete_room_or_booking)] = None
             ) -> None:
     """Show the audit trail, newest first."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         entries = uow.history()
     entries = [e for e in reversed(entries) if key is None or concerns(e, key)]

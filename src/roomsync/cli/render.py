@@ -16,7 +16,7 @@ from roomsync.domain.model import Booking, Room
 from roomsync.domain.reconcile import Finding, Fix, Report
 
 if TYPE_CHECKING:
-    from roomsync.operations.stays import NightAudit
+    from roomsync.operations.stay_changes import NightAudit
 
 
 def emit_json(document: Any) -> None:

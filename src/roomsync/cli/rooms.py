@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.options import RoomArg
 from roomsync.cli.render import emit_json, room_document, say
 from roomsync.domain.model import Room, RoomStatus
@@ -24,7 +24,7 @@ class NewRoomStatus(StrEnum):
     OUT_OF_SERVICE = "OUT_OF_SERVICE"
 
 
-def answer(desk: Desk, room: Room, line: str) -> None:
+def answer(desk: CommandSettings, room: Room, line: str) -> None:
     if desk.json:
         emit_json(room_document(room))
     else:
@@ -39,7 +39,7 @@ def add(ctx: typer.Context,
         status: Annotated[NewRoomStatus, typer.Option("--status", case_sensitive=False,
                                                       help="Starting status.")] = NewRoomStatus.AVAILABLE) -> None:
     """Add a room at the end of the list."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work() as uow:
         room = ops.add_room(uow, desk.clock, number, room_type=room_type, floor=floor,
                             status=RoomStatus(status.value))
@@ -50,7 +50,7 @@ def add(ctx: typer.Context,
 @desk_command("remove", group="room", example="roomsync room remove 101")
 def remove(ctx: typer.Context, number: RoomArg) -> None:
     """Remove a room no active booking names (finished bookings keep its number)."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work() as uow:
         room = ops.remove_room(uow, number)
         uow.commit(desk.command_line, at=desk.clock.now)

@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.render import emit_json, say
 from roomsync.errors import UsageError
 from roomsync.operations import transfer
 
 
-def _finish(desk: Desk, verb: str, rooms: int, bookings: int) -> None:
+def _finish(desk: CommandSettings, verb: str, rooms: int, bookings: int) -> None:
     if desk.json:
         emit_json({**desk.where, "data_dir": str(desk.data_dir), "rooms": rooms, "bookings": bookings})
     else:
@@ -20,7 +20,7 @@ def _finish(desk: Desk, verb: str, rooms: int, bookings: int) -> None:
             f"{'→' if verb == 'Imported' else '←'} hotel {desk.where['hotel']} of {desk.where['store']}.")
 
 
-def _need_store(desk: Desk, command: str) -> None:
+def _need_store(desk: CommandSettings, command: str) -> None:
     if desk.store is None:
         raise UsageError(f"{command} needs --store postgresql://… (or ROOMSYNC_STORE)")
 
@@ -30,7 +30,7 @@ def import_(ctx: typer.Context,
             replace: Annotated[bool, typer.Option("--replace", help="Replace a hotel that has rooms or bookings.")]
             = False) -> None:
     """Load a data directory's hotel into a PostgreSQL property."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     _need_store(desk, "import")
     with desk.files() as source, desk.unit_of_work(create=True) as target:
         rooms, bookings = transfer.import_hotel(source, target, replace=replace)
@@ -42,7 +42,7 @@ def import_(ctx: typer.Context,
 def export(ctx: typer.Context,
            force: Annotated[bool, typer.Option("--force", help="Replace the files in --data-dir.")] = False) -> None:
     """Write a PostgreSQL property's hotel to a data directory."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     _need_store(desk, "export")
     with desk.unit_of_work(read_only=True) as source, desk.files(create=True) as target:
         rooms, bookings = transfer.export_hotel(source, target, force=force)

@@ -16,12 +16,12 @@ from typing import Annotated, Any
 
 import typer
 
-from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.options import parse_interval
 from roomsync.cli.render import emit_json_line, reconcile_json, report_lines, say
 from roomsync.domain.calendar import Clock
 from roomsync.errors import RoomsyncError
-from roomsync.operations import desk as ops
+from roomsync.operations import front_desk as ops
 
 
 def interval_words(seconds: float) -> str:
@@ -42,7 +42,7 @@ def parse_sync_every(value: str | float) -> float:
 
 
 class Watcher:
-    def __init__(self, desk: Desk, sync_every: float = 0.0) -> None:
+    def __init__(self, desk: CommandSettings, sync_every: float = 0.0) -> None:
         self.desk = desk
         self.last_findings: Any = None
         self.last_error: str | None = None
@@ -113,7 +113,7 @@ def watch(ctx: typer.Context,
               help="Sync the booking sites' feeds (when channels exist) within the cycles this often; 0 stops it.")]
           = 900.0) -> None:
     """Reconcile with fix now and then every interval (self-healing in the background)."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     interval = every
     stop = threading.Event()
 

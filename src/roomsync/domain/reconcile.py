@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from roomsync.domain.model import OUT_OF_ORDER, Booking, BookingStatus, Room, RoomStatus
-from roomsync.domain.stays import expected_status, held_nights, is_due, ranges_overlap
+from roomsync.domain.status import expected_status
+from roomsync.domain.stays import held_nights, is_due, ranges_overlap
 
 
 @dataclass(slots=True)

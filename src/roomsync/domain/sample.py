@@ -11,7 +11,7 @@ from datetime import date
 
 from roomsync.domain.calendar import add_days
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
-from roomsync.domain.stays import expected_status
+from roomsync.domain.status import expected_status
 
 FLOORS = {
     1: [("101", "Single"), ("102", "Double"), ("103", "Double"), ("104", "Twin"), ("105", "Single")],

@@ -1,4 +1,4 @@
-"""Stays, due reservations and the one rule for a room's status (SPEC §2).
+"""Stays: the nights a booking holds, due reservations, overlaps (SPEC §2 "Stays and overlaps").
 
 Every function here is pure: it takes rooms, bookings and a day, and returns an answer.
 """
@@ -11,17 +11,9 @@ from datetime import date
 from roomsync.domain.calendar import add_days
 from roomsync.domain.model import (
     ACTIVE,
-    OUT_OF_ORDER,
     Booking,
     BookingStatus,
-    Room,
-    RoomStatus,
 )
-
-NO_GUEST = "No checked-in guest found"
-NO_RESERVATION = "No active reservations found"
-GUEST_IN_HOUSE = "Guest checked in"
-RESERVATION_DUE = "Reservation due today"
 
 
 def is_due(booking: Booking, day: date) -> bool:
@@ -70,31 +62,3 @@ def guests_in(bookings: Iterable[Booking]) -> list[Booking]:
 
 def due_reservations(bookings: Iterable[Booking], day: date) -> list[Booking]:
     return [b for b in bookings if is_due(b, day)]
-
-
-def expected_status(room: Room, bookings: Iterable[Booking], today: date) -> tuple[RoomStatus, str | None]:
-    """What the room's status must be (SPEC §2), with the reason when it differs from stored.
-
-    `bookings` are the bookings naming this room; others are ignored.
-    """
-    checked_in = False
-    due = False
-    for booking in bookings:
-        if booking.room != room.number:
-            continue
-        if booking.status is BookingStatus.CHECKED_IN:
-            checked_in = True
-        elif is_due(booking, today):
-            due = True
-    stored = room.status
-    if checked_in:
-        return RoomStatus.OCCUPIED, None if stored is RoomStatus.OCCUPIED else GUEST_IN_HOUSE
-    if stored in OUT_OF_ORDER or stored is RoomStatus.DIRTY:
-        return stored, None
-    if due:
-        return RoomStatus.RESERVED, None if stored is RoomStatus.RESERVED else RESERVATION_DUE
-    if stored is RoomStatus.OCCUPIED:
-        return RoomStatus.AVAILABLE, NO_GUEST
-    if stored is RoomStatus.RESERVED:
-        return RoomStatus.AVAILABLE, NO_RESERVATION
-    return stored, None

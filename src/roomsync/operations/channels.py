@@ -33,10 +33,11 @@ from roomsync.domain.channels import (
 )
 from roomsync.domain.feed import Feed, Stay
 from roomsync.domain.model import Booking, BookingStatus, Room
-from roomsync.domain.stays import expected_status, held_nights, ranges_overlap
+from roomsync.domain.status import expected_status
+from roomsync.domain.stays import held_nights, ranges_overlap
 from roomsync.errors import Refused
-from roomsync.operations.desk import new_booking, rederive, save_booking
-from roomsync.operations.stays import amend, reinstate
+from roomsync.operations.front_desk import new_booking, rederive, save_booking
+from roomsync.operations.stay_changes import amend, reinstate
 from roomsync.storage.base import UnitOfWork
 
 Key = tuple[str, str | None]

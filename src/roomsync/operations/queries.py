@@ -13,12 +13,8 @@ from datetime import date
 from roomsync.domain import rules, views
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import active_by_room
-from roomsync.domain.stays import (
-    due_reservations,
-    expected_status,
-    guests_in,
-    holds_night,
-)
+from roomsync.domain.status import expected_status
+from roomsync.domain.stays import due_reservations, guests_in, holds_night
 from roomsync.errors import Refused
 from roomsync.storage.base import UnitOfWork
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from roomsync.domain import rules
+from roomsync.domain.calendar import Clock
 from roomsync.domain.model import Room, RoomStatus
 from roomsync.errors import AlreadyExists, UsageError
-from roomsync.domain.calendar import Clock
-from roomsync.operations.desk import rederive, room_or_refuse
+from roomsync.operations.front_desk import rederive, room_or_refuse
 from roomsync.storage.base import UnitOfWork
 
 

@@ -17,7 +17,7 @@ from roomsync.domain.calendar import Clock, stay_departure
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.domain.reconcile import Report, reconcile
 from roomsync.domain.sample import sample_hotel
-from roomsync.domain.stays import expected_status
+from roomsync.domain.status import expected_status
 from roomsync.errors import AlreadyExists, Refused
 from roomsync.operations import queries
 from roomsync.storage.base import UnitOfWork

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from roomsync.cli import render
-from roomsync.cli.base import Desk, desk_command
+from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.commands import change_stay, departure_from
 from roomsync.cli.options import (
     MAX_DAYS,
@@ -34,13 +34,13 @@ from roomsync.domain import views
 from roomsync.domain.model import OUT_OF_ORDER
 from roomsync.errors import UsageError
 from roomsync.operations import queries
-from roomsync.operations import stays as ops
+from roomsync.operations import stay_changes as ops
 
 
 @desk_command(example="roomsync arrivals --on 2026-12-01")
 def arrivals(ctx: typer.Context, on: OnDay = None) -> None:
     """Who arrives on a day (default today), and is their room ready."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     day = on or desk.today
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.arrivals(uow, day)
@@ -58,7 +58,7 @@ def arrivals(ctx: typer.Context, on: OnDay = None) -> None:
 @desk_command(example="roomsync departures")
 def departures(ctx: typer.Context, on: OnDay = None) -> None:
     """Who leaves on a day (default today): due out, gone, and overstays."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     day = on or desk.today
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.departures(uow, day, desk.today)
@@ -74,7 +74,7 @@ def departures(ctx: typer.Context, on: OnDay = None) -> None:
 @desk_command(example="roomsync inhouse --json")
 def inhouse(ctx: typer.Context) -> None:
     """Guests checked in now, with nights so far and overstays flagged."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.in_house(uow, desk.today)
     if desk.json:
@@ -91,7 +91,7 @@ def inhouse(ctx: typer.Context) -> None:
 def availability(ctx: typer.Context, *, arrival: Annotated[date, day_option("--arrival", "First night.")],
                  departure: Departure = None, nights: Nights = None, room_type: RoomType = None) -> None:
     """The rooms `book` would accept for a stay."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     leave = departure_from(arrival, departure, nights)
     with desk.unit_of_work(read_only=True) as uow:
         free = ops.bookable_rooms(uow, desk.today, arrival, leave, room_type)
@@ -110,7 +110,7 @@ def calendar(ctx: typer.Context,
              days: Annotated[int, typer.Option("--days", min=1, max=MAX_DAYS, metavar="N", help="Nights to show.")] = 14,
              room_type: RoomType = None) -> None:
     """The tape chart: rooms down, nights across, occupancy at the bottom."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         tape = queries.tape_chart(uow, start or desk.today, days, desk.today, room_type)
     if desk.json:
@@ -126,7 +126,7 @@ def calendar(ctx: typer.Context,
 def move(ctx: typer.Context, booking: BookingArg, room: RoomArg,
          force: Annotated[bool, typer.Option("--force", help="Move a guest into a DIRTY room.")] = False) -> None:
     """Move a reservation to another room, or a guest in house now."""
-    change_stay(Desk.of(ctx), ops.move, booking, room, force=force, summary=lambda b: f"Moved {b.guest} ({b.id}) to room {room}")
+    change_stay(CommandSettings.of(ctx), ops.move, booking, room, force=force, summary=lambda b: f"Moved {b.guest} ({b.id}) to room {room}")
 
 
 def amend_usage(arrival: date | None, departure: date | None, nights: int | None, guest: str | None) -> None:
@@ -143,7 +143,7 @@ def amend(ctx: typer.Context, booking: BookingArg,
           arrival: Annotated[date | None, day_option("--arrival", "New first night.")] = None,
           departure: Departure = None, nights: Nights = None, guest: Guest = None) -> None:
     """Change a booking's dates or the guest's name."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     amend_usage(arrival, departure, nights, guest)
     change_stay(desk, ops.amend, booking, arrival=arrival, departure=departure, nights=nights, guest=guest,
                 summary=lambda b: f"Amended {b.id}: {b.guest}, {b.arrival} to {b.departure}")
@@ -152,13 +152,13 @@ def amend(ctx: typer.Context, booking: BookingArg,
 @desk_command("undo-checkin", example="roomsync undo-checkin B-000042")
 def undo_checkin(ctx: typer.Context, booking: BookingArg) -> None:
     """Undo a check-in made by mistake (the booking is Reserved again)."""
-    change_stay(Desk.of(ctx), ops.undo_check_in, booking, summary=lambda b: f"Undid the check-in of {b.guest} ({b.id})")
+    change_stay(CommandSettings.of(ctx), ops.undo_check_in, booking, summary=lambda b: f"Undid the check-in of {b.guest} ({b.id})")
 
 
 @desk_command(example="roomsync reinstate B-000042")
 def reinstate(ctx: typer.Context, booking: BookingArg) -> None:
     """Bring back a cancelled or no-show reservation."""
-    change_stay(Desk.of(ctx), ops.reinstate, booking, summary=lambda b: f"Reinstated {b.id} ({b.guest})")
+    change_stay(CommandSettings.of(ctx), ops.reinstate, booking, summary=lambda b: f"Reinstated {b.id} ({b.guest})")
 
 
 @desk_command("night-audit", example="roomsync night-audit --dry-run")
@@ -166,7 +166,7 @@ def night_audit(ctx: typer.Context,
                 dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what it would do; write nothing.")]
                 = False) -> int:
     """Close yesterday: mark no-shows, fix statuses, report overstays, summarise the day."""
-    desk = Desk.of(ctx)
+    desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=dry_run) as uow:
         audit = ops.night_audit(uow, desk.clock)
         if not dry_run:

@@ -1,4 +1,4 @@
-"""What every command shares: the global options, the `Desk` built from them, and the one
+"""What every command shares: the global options, the `CommandSettings` built from them, and the one
 place where a `RoomsyncError` becomes its one-line message (or JSON error) and exit status.
 
 The global options are accepted before the command name (on the root group, with their
@@ -80,7 +80,7 @@ def shared_params() -> list[Any]:
 
 
 @dataclass
-class Desk:
+class CommandSettings:
     """One command's settings: where the hotel is, what day it is, how to answer."""
 
     data_dir: Path
@@ -104,7 +104,7 @@ class Desk:
             raise UsageError("--hotel cannot be empty")
 
     @classmethod
-    def of(cls, ctx: typer.Context) -> Desk:
+    def of(cls, ctx: typer.Context) -> CommandSettings:
         """The settings of this run: options after the command name win over those before it."""
         root = ctx.find_root()
         given: dict[str, Any] = ctx.meta.get("roomsync.options", {})

@@ -15,7 +15,7 @@ from roomsync.domain.reconcile import Report, active_by_room, reconcile
 from roomsync.domain.stays import held_nights
 from roomsync.domain.views import occupancy
 from roomsync.errors import Refused
-from roomsync.operations.desk import (
+from roomsync.operations.front_desk import (
     BookingChange,
     add_channel_findings,
     booking_or_refuse,
