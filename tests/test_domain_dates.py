@@ -219,7 +219,7 @@ def edge_hotels(draw: st.DrawFn) -> tuple[date, FakeUnitOfWork]:
 def operation(data: st.DataObject, uow: FakeUnitOfWork, clock: Clock) -> tuple[str, object]:
     """One operation that may add days, its arguments drawn near the clock's day."""
     today = clock.today
-    number = data.draw(st.sampled_from(ROOMS + ("999",)), label="room")
+    number = data.draw(st.sampled_from((*ROOMS, "999")), label="room")
     booking_id = data.draw(st.sampled_from([b.id for b in uow.bookings.all()] + ["B-999999"]), label="booking")
     arrival = shifted(today, data.draw(offsets, label="arrive"))
     stay = data.draw(nights, label="nights")

@@ -154,7 +154,7 @@ def guests_per_room(uow: FakeUnitOfWork) -> list[str]:
 
 
 def make_hotel(statuses: list[RoomStatus]) -> FakeUnitOfWork:
-    return FakeUnitOfWork([Room(number, status) for number, status in zip(ROOMS, statuses)])
+    return FakeUnitOfWork([Room(number, status) for number, status in zip(ROOMS, statuses, strict=False)])
 
 
 @settings(deadline=None, max_examples=150)

@@ -212,7 +212,7 @@ def apply(uow: FakeUnitOfWork, clock: Clock, op: tuple) -> None:
        types=st.lists(st.sampled_from(TYPES), min_size=3, max_size=3),
        steps=st.integers(min_value=1, max_value=40), data=st.data())
 def test_front_desk_days_keep_statuses_derived_and_never_add_overlaps(statuses, types, steps, data):
-    uow = FakeUnitOfWork([Room(n, s, t) for n, s, t in zip(ROOMS, statuses, types)])
+    uow = FakeUnitOfWork([Room(n, s, t) for n, s, t in zip(ROOMS, statuses, types, strict=False)])
     live_days(uow, data, steps, draw_operation, run_command, advance_one_in=6)
 
 

@@ -462,7 +462,7 @@ def test_recover_rolls_back_a_journal_with_a_missing_temp_and_an_unchanged_targe
     old_audit = pair.audit
     with crash_before("replace", 2), pytest.raises(Crash):
         pair.commit()
-    bookings_entry = [e for e in journal_of(pair)["files"] if e["target"].endswith("bookings.json")][0]
+    bookings_entry = next(e for e in journal_of(pair)["files"] if e["target"].endswith("bookings.json"))
     os.unlink(bookings_entry["temp"])  # the temp is gone and bookings.json still holds the old content
     pair.recover()
     assert pair.files() == pair.old
@@ -474,7 +474,7 @@ def test_recover_rolls_back_restoring_an_already_replaced_target_from_its_backup
     old_audit = pair.audit
     with crash_before("replace", 3), pytest.raises(Crash):  # rooms.json replaced, bookings.json pending
         pair.commit()
-    bookings_entry = [e for e in journal_of(pair)["files"] if e["target"].endswith("bookings.json")][0]
+    bookings_entry = next(e for e in journal_of(pair)["files"] if e["target"].endswith("bookings.json"))
     os.unlink(bookings_entry["temp"])
     pair.recover()
     assert pair.files() == pair.old

@@ -13,7 +13,7 @@ import getpass
 import json
 import os
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +263,7 @@ def test_audit_line_has_time_user_command_and_field_changes(hotel: Path) -> None
     entry = entries[-1]
     at = datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
     assert at.utcoffset() == timedelta(0), "audit time is not UTC"
-    assert abs(datetime.now(timezone.utc) - at) < timedelta(minutes=5), "audit time is not the wall clock"
+    assert abs(datetime.now(UTC) - at) < timedelta(minutes=5), "audit time is not the wall clock"
     assert entry["user"] == getpass.getuser()
     assert entry["command"] == ["roomsync", *args]
     changes = entry["changes"]

@@ -58,9 +58,8 @@ def within(seconds: int) -> Iterator[None]:
 
 def refusal(data: Path, **options: Any) -> str:
     """The DATA_INVALID message of entering a unit of work on `data` (it must refuse)."""
-    with within(5), pytest.raises(DataInvalid) as caught:
-        with JsonUnitOfWork(data, 1.0, **options):
-            pass
+    with within(5), pytest.raises(DataInvalid) as caught, JsonUnitOfWork(data, 1.0, **options):
+        pass
     return str(caught.value.message)
 
 

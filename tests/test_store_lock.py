@@ -37,18 +37,15 @@ def data(tmp_path: Path) -> Path:
 
 
 def test_read_only_units_hold_the_lock_side_by_side(data: Path) -> None:
-    with JsonUnitOfWork(data, 0.0, read_only=True) as first:
-        with JsonUnitOfWork(data, 0.0, read_only=True) as second:
-            assert [r.number for r in first.rooms.all()] == [r.number for r in second.rooms.all()]
+    with JsonUnitOfWork(data, 0.0, read_only=True) as first, JsonUnitOfWork(data, 0.0, read_only=True) as second:
+        assert [r.number for r in first.rooms.all()] == [r.number for r in second.rooms.all()]
 
 
 def test_a_writer_waits_for_readers_and_readers_wait_for_a_writer(data: Path) -> None:
-    with JsonUnitOfWork(data, 0.0, read_only=True):
-        with pytest.raises(LockTimeout):
-            JsonUnitOfWork(data, 0.2).__enter__()
-    with JsonUnitOfWork(data, 0.0, command=CHECKIN):
-        with pytest.raises(LockTimeout) as caught:
-            JsonUnitOfWork(data, 0.2, read_only=True).__enter__()
+    with JsonUnitOfWork(data, 0.0, read_only=True), pytest.raises(LockTimeout):
+        JsonUnitOfWork(data, 0.2).__enter__()
+    with JsonUnitOfWork(data, 0.0, command=CHECKIN), pytest.raises(LockTimeout) as caught:
+        JsonUnitOfWork(data, 0.2, read_only=True).__enter__()
     assert caught.value.exit_code == 4
     assert f"`roomsync checkin 102` (user {current_user()}, pid {os.getpid()})" in caught.value.message
 
@@ -69,10 +66,9 @@ def test_the_lock_file_names_its_exclusive_holder_only_while_held_and_is_never_d
 def test_on_wait_hears_the_holder_once_after_about_a_second(data: Path) -> None:
     heard: list[tuple[float, str]] = []
     started = time.monotonic()
-    with JsonUnitOfWork(data, command=CHECKIN):
-        with pytest.raises(LockTimeout):
-            JsonUnitOfWork(data, TELL_AFTER + 0.5,
-                           on_wait=lambda holder: heard.append((time.monotonic() - started, holder))).__enter__()
+    with JsonUnitOfWork(data, command=CHECKIN), pytest.raises(LockTimeout):
+        JsonUnitOfWork(data, TELL_AFTER + 0.5,
+                       on_wait=lambda holder: heard.append((time.monotonic() - started, holder))).__enter__()
     assert len(heard) == 1
     waited, holder = heard[0]
     assert TELL_AFTER <= waited < TELL_AFTER + 0.5
@@ -81,9 +77,8 @@ def test_on_wait_hears_the_holder_once_after_about_a_second(data: Path) -> None:
 
 def test_on_wait_is_not_called_for_a_short_wait(data: Path) -> None:
     heard: list[str] = []
-    with JsonUnitOfWork(data):
-        with pytest.raises(LockTimeout):
-            JsonUnitOfWork(data, 0.3, on_wait=heard.append).__enter__()
+    with JsonUnitOfWork(data), pytest.raises(LockTimeout):
+        JsonUnitOfWork(data, 0.3, on_wait=heard.append).__enter__()
     assert heard == []
 
 

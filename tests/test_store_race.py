@@ -98,7 +98,7 @@ def test_concurrent_bookings_and_checkins_store_each_success_once_and_never_over
     audit_before = (hotel / "audit.jsonl").read_bytes().splitlines()
     processes = start_all(hotel, gated)
     outcomes = []
-    for (args, allowed), process in zip(RACE, processes):
+    for (args, allowed), process in zip(RACE, processes, strict=False):
         out, err = process.communicate(timeout=120)
         document = json.loads(out)
         if process.returncode == 0:

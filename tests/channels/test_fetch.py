@@ -50,7 +50,7 @@ class Site(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        Site.seen.append({"path": self.path, **{k: v for k, v in self.headers.items()}})
+        Site.seen.append({"path": self.path, **dict(self.headers.items())})
         path = self.path.split("?")[0]
         if path == "/feed.ics":
             if self.headers.get("If-None-Match") == '"v1"':

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+import contextlib
 
 REQUIRE = os.environ.get("ROOMSYNC_REQUIRE_PG") == "1"
 SESSION_PREFIX = f"rst{uuid.uuid4().hex[:6]}-"
@@ -148,10 +149,8 @@ class Cluster:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.stop("immediate")
-        except Exception:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 

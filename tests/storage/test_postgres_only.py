@@ -449,7 +449,7 @@ def test_eight_processes_racing_on_one_property_store_each_success_once_and_neve
     processes = [subprocess.Popen([sys.executable, "-c", GATED, *args, *common], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, env=environment) for args, _ in RACE]
     outcomes = []
-    for process, (args, allowed) in zip(processes, RACE):
+    for process, (args, allowed) in zip(processes, RACE, strict=False):
         out, err = process.communicate(timeout=120)
         document = json.loads(out)
         outcome = "ok" if process.returncode == 0 else document["error"]["code"]
@@ -504,7 +504,7 @@ def test_racing_claims_on_tonight_that_only_the_overstay_rule_sees_let_exactly_o
                                   stderr=subprocess.PIPE, text=True, env=environment) for args in OVERSTAY_RACE]
     outcomes = []
     for process in processes:
-        out, err = process.communicate(timeout=120)
+        out, _err = process.communicate(timeout=120)
         outcomes.append("ok" if process.returncode == 0 else json.loads(out)["error"]["code"])
     assert outcomes.count("ok") == 1, outcomes
     assert set(outcomes) - {"ok"} <= {"DOUBLE_BOOKING", "ROOM_OCCUPIED"}, outcomes  # a guest in 102 is occupied

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from roomsync import __version__
 from roomsync.channels.ical_scan import looks_like_calendar
 from roomsync.channels.urls import shown_url
+import contextlib
 
 Outcome = Literal["ok", "not_modified", "failed"]
 MAX_REDIRECTS = 5
@@ -175,10 +176,8 @@ class _Deadline:
             self.expired.set()
             sock = self._connection.sock if self._connection is not None else None
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     @property
     def reason(self) -> str:

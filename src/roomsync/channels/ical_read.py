@@ -109,7 +109,7 @@ def _calendar_zone(name: str) -> tzinfo | None:
         return None
     try:
         return tzp.timezone(name)
-    except Exception:  # noqa: BLE001 - icalendar's lookup raises several kinds for unknown names
+    except Exception:
         return None
 
 
@@ -226,7 +226,7 @@ def _series(uid: str, blocks: list[Block], header: str, window: tuple[date, date
         occurrences = recurring_ical_events.of(icalendar.Calendar.from_ical(text)).between(*window)
     except _Unreadable as unreadable:
         return [Skipped(uid, str(unreadable))]
-    except Exception as error:  # noqa: BLE001 - the parser and rule engine raise many kinds on bad rules
+    except Exception as error:
         return [Skipped(uid, f"repeating event cannot be expanded: {_first_line(error)}")]
     result: list[Stay | Skipped] = []
     for occurrence in occurrences:
@@ -241,7 +241,7 @@ def _series(uid: str, blocks: list[Block], header: str, window: tuple[date, date
             ))
         except _Unreadable as unreadable:
             result.append(Skipped(uid, str(unreadable)))
-        except Exception as error:  # noqa: BLE001 - one odd occurrence skips only itself
+        except Exception as error:
             result.append(Skipped(uid, f"occurrence cannot be read: {_first_line(error)}"))
     result.sort(key=lambda entry: (entry.arrival, entry.recurrence or "") if isinstance(entry, Stay) else (date.max, ""))
     return result

@@ -62,7 +62,7 @@ def _text(value: object) -> str:
 
 def _day(value: object) -> date:
     if not isinstance(value, str):
-        raise ValueError("must be a date as a string, YYYY-MM-DD")  # noqa: TRY004 - pydantic reports ValueError
+        raise ValueError("must be a date as a string, YYYY-MM-DD")
     try:
         return parse_day(value)
     except typer.BadParameter as bad:

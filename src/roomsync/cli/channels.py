@@ -18,6 +18,7 @@ from roomsync.domain.channels import DEFAULT_CANCEL_AFTER, duration_text, parse_
 from roomsync.errors import Refused, UsageError, WriteFailed
 from roomsync.operations import channel_admin as admin
 from roomsync.operations.sync import SyncResult, chosen_channels, sync
+import contextlib
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The channel's name, e.g. booking or airbnb-101.")]
 MAX_TIMEOUT = 600.0
@@ -139,10 +140,8 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.fsync(file.fileno())
         os.replace(temp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise WriteFailed(f"{path}: cannot write the feed: {exc.strerror}; nothing was changed") from None
 
 

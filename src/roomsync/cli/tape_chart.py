@@ -47,7 +47,7 @@ def draw_chart(tape: Chart) -> None:
     label = max([5, *(len(r.number) + 2 for r in tape.rooms)])
     header = "Room".ljust(label) + "".join(f"{d.day:>2}{'MTWTFSS'[d.weekday()]}".ljust(CELL) for d in tape.dates)
     lines: list[list[tuple[str, str | None]]] = [[(header.rstrip(), "bold")]]
-    for room, row in zip(tape.rooms, tape.nights):
+    for room, row in zip(tape.rooms, tape.nights, strict=False):
         closed = room.status in OUT_OF_ORDER
         name = (room.number + (" #" if closed else "")).ljust(label)
         lines.append([(name, None), *segments(row, closed, colour)])

@@ -56,6 +56,7 @@ from typing import Any, NamedTuple
 
 from roomsync.errors import CommitPending, ConcurrentEdit, DataInvalid, RoomsyncError, WriteFailed
 from roomsync.storage.files import Team, open_regular, read_all, share, team_of
+import contextlib
 
 JOURNAL = ".roomsync-journal"
 TEMP_SUFFIX = ".roomsync-tmp"
@@ -121,10 +122,8 @@ def _write_new(path: Path, data: bytes, team: Team, owner: int = -1) -> None:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: str | Callable[[], str],
@@ -264,10 +263,8 @@ def _discard(entries: list[dict[str, str | None]], others: list[Path]) -> None:
     """Best-effort removal of what a failed prepare step made; recovery removes any rest."""
     paths = [Path(e[key]) for e in entries for key in ("temp", "backup") if e[key]] + others  # type: ignore[arg-type]
     for path in paths:
-        try:
+        with contextlib.suppress(OSError):
             _unlink(path)
-        except OSError:
-            pass
 
 
 def _append_audit(audit: Path, line: str, size_before: int, team: Team) -> None:
@@ -318,10 +315,8 @@ def _cut_audit(journal: dict[str, Any]) -> None:
         fd = os.open(audit, os.O_WRONLY)
         try:
             os.ftruncate(fd, journal["audit_size"])
-            try:
+            with contextlib.suppress(OSError):
                 os.fsync(fd)
-            except OSError:
-                pass
         finally:
             os.close(fd)
 
@@ -406,7 +401,5 @@ def _remove_strays(data_dir: Path, data_files: list[Path]) -> None:
             continue
         for name in names:
             if name.endswith((TEMP_SUFFIX, BACKUP_SUFFIX)) and name.startswith("."):
-                try:
+                with contextlib.suppress(OSError):
                     _unlink(directory / name)
-                except OSError:
-                    pass

@@ -21,6 +21,7 @@ from roomsync.errors import DataInvalid
 from roomsync.storage.base import Channels
 from roomsync.storage.files import share, team_of
 from roomsync.storage.records import check_hand_edit
+import contextlib
 
 CHANNELS_FILE = "channels.json"
 CACHE_FILE = ".roomsync-channels.json"
@@ -109,8 +110,6 @@ def write_cache(path: Path, state: dict[str, dict[str, Any]]) -> None:
             os.close(fd)
         os.replace(temp, path)
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
 

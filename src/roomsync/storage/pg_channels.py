@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from roomsync.domain.channels import Channel, duration_text, parse_duration
 from roomsync.storage.base import Channels
+import contextlib
 
 if TYPE_CHECKING:
     from roomsync.storage.postgres import PgUnitOfWork
@@ -93,7 +94,5 @@ def write_fetch_state(uow: PgUnitOfWork, state: dict[str, dict[str, Any]]) -> No
                             [(uow.hotel, name, json.dumps(entry, ensure_ascii=False)) for name, entry in state.items()])
         conn.commit()
     except psycopg.Error:
-        try:
+        with contextlib.suppress(psycopg.Error):
             conn.rollback()
-        except psycopg.Error:
-            pass
