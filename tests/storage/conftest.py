@@ -13,6 +13,7 @@ schema (or with a doctored one) get their own from `scratch_db`, dropped afterwa
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -28,7 +29,6 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-import contextlib
 
 REQUIRE = os.environ.get("ROOMSYNC_REQUIRE_PG") == "1"
 SESSION_PREFIX = f"rst{uuid.uuid4().hex[:6]}-"

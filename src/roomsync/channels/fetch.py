@@ -9,6 +9,7 @@ secret: reasons name only `shown_url` (scheme, host and path).
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import os
 import socket
@@ -24,7 +25,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 from roomsync import __version__
 from roomsync.channels.ical_scan import looks_like_calendar
 from roomsync.channels.urls import shown_url
-import contextlib
 
 Outcome = Literal["ok", "not_modified", "failed"]
 MAX_REDIRECTS = 5

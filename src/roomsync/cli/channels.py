@@ -6,6 +6,7 @@ commands start without paying for them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +19,6 @@ from roomsync.domain.channels import DEFAULT_CANCEL_AFTER, duration_text, parse_
 from roomsync.errors import Refused, UsageError, WriteFailed
 from roomsync.operations import channel_admin as admin
 from roomsync.operations.sync import SyncResult, chosen_channels, sync
-import contextlib
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The channel's name, e.g. booking or airbnb-101.")]
 MAX_TIMEOUT = 600.0

@@ -46,6 +46,7 @@ backup files are removed. Every fsync error is final for the command (PITFALLS: 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -56,7 +57,6 @@ from typing import Any, NamedTuple
 
 from roomsync.errors import CommitPending, ConcurrentEdit, DataInvalid, RoomsyncError, WriteFailed
 from roomsync.storage.files import Team, open_regular, read_all, share, team_of
-import contextlib
 
 JOURNAL = ".roomsync-journal"
 TEMP_SUFFIX = ".roomsync-tmp"

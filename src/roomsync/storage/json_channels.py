@@ -11,6 +11,7 @@ anything wrong with it reads as an empty cache, which only costs a full download
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -21,7 +22,6 @@ from roomsync.errors import DataInvalid
 from roomsync.storage.base import Channels
 from roomsync.storage.files import share, team_of
 from roomsync.storage.records import check_hand_edit
-import contextlib
 
 CHANNELS_FILE = "channels.json"
 CACHE_FILE = ".roomsync-channels.json"

@@ -3,12 +3,12 @@ unit of work's changes) and `channel_fetches`, the fetch cache written outside t
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
 from roomsync.domain.channels import Channel, duration_text, parse_duration
 from roomsync.storage.base import Channels
-import contextlib
 
 if TYPE_CHECKING:
     from roomsync.storage.postgres import PgUnitOfWork
