@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -36,10 +37,9 @@ class Site(BaseHTTPRequestHandler):
         pass
 
     def handle(self) -> None:
-        try:
+        # the fetcher gave up on a slow answer, as it should
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the fetcher gave up on a slow answer, as it should
 
     def send(self, status: int, body: bytes = b"", **headers: str) -> None:
         self.send_response(status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import TODAY, run_cli
@@ -13,7 +14,7 @@ from .contract import ADA, KATHERINE, StoreContract, d
 
 
 class TestJsonStore(StoreContract):
-    init_keys = {"data_dir", "rooms", "bookings", "replaced"}  # init --force: the kept pair (SPEC §3)
+    init_keys: ClassVar[set[str]] = {"data_dir", "rooms", "bookings", "replaced"}  # init --force: the kept pair (SPEC §3)
 
     @pytest.fixture
     def args(self, tmp_path: Path) -> list[str]:

@@ -3,6 +3,8 @@ database (SPEC §8 "Same product")."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from conftest import TODAY, run_cli
 
@@ -10,7 +12,7 @@ from .contract import StoreContract
 
 
 class TestPostgresStore(StoreContract):
-    init_keys = {"store", "hotel", "rooms", "bookings"}
+    init_keys: ClassVar[set[str]] = {"store", "hotel", "rooms", "bookings"}
 
     @pytest.fixture
     def args(self, pg_url: str, hotel_code: str) -> list[str]:

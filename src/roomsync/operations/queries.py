@@ -71,10 +71,7 @@ def find_bookings(uow: UnitOfWork, today: date, *, room: str | None = None, stat
                   on: date | None = None, guest: str | None = None) -> list[Booking]:
     """Bookings in file order matching every filter given; an unknown `room` is refused
     (an empty list would read as "no bookings" for a typo)."""
-    if room is not None:
-        found = uow.bookings.for_room(room_or_refuse(uow, room).number)
-    else:
-        found = uow.bookings.all()
+    found = uow.bookings.for_room(room_or_refuse(uow, room).number) if room is not None else uow.bookings.all()
     wanted = folded(guest) if guest is not None else None
     return [b for b in found
             if (status is None or b.status is status)

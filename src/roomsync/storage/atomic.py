@@ -190,10 +190,9 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
         _append_audit(audit_path, line, audit_size, team)
     except OSError as exc:
         _undo(journal, data_dir, exc)
-    try:
+    # committed: the next command's recovery removes what is left
+    with contextlib.suppress(OSError):
         _finish(journal, directories)
-    except OSError:
-        pass  # committed: the next command's recovery removes what is left
 
 
 def _looks(entries: list[dict[str, str | None]]) -> dict[str, tuple[int, ...] | None]:
@@ -217,11 +216,10 @@ def _abandon(entries: list[dict[str, str | None]], journal_path: Path, data_dir:
     """Drop a commit the check refused before anything was replaced. The journal goes first:
     a rollback would put the backups over (or remove) the files the check found changed,
     while temps and backups left without a journal are mere strays that recovery removes."""
-    try:
+    # a disk that cannot remove a file it just wrote: recovery decides from the journal
+    with contextlib.suppress(OSError):
         _unlink(journal_path)
         fsync_dir(data_dir)
-    except OSError:
-        pass  # a disk that cannot remove a file it just wrote: recovery decides from the journal
     _discard(entries, [])
 
 
@@ -234,10 +232,9 @@ def _undo(journal: dict[str, Any], data_dir: Path, cause: OSError) -> None:
             f"could not write the data files ({_reason(cause)}), and the audit line could not be "
             f"removed either ({_reason(second)}): the next roomsync command will decide, from that "
             f"line, whether this change stands") from None
-    try:
+    # the commit point is gone: the next command's recovery finishes the undo
+    with contextlib.suppress(OSError):
         _roll_back(journal, data_dir)
-    except OSError:
-        pass  # the commit point is gone: the next command's recovery finishes the undo
     raise WriteFailed(f"could not write the data files: {_reason(cause)}; nothing was changed")
 
 

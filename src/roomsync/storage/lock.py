@@ -22,6 +22,7 @@ and the reader goes on without it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -134,10 +135,9 @@ class HotelLock:
             if self.shared and exc.errno in NO_WRITE_ACCESS:
                 return None  # a directory this reader cannot write, where no writer ever ran
             raise self._refusal(exc) from None
-        try:
+        # an unshared lock file still locks; the next clerk's error names it
+        with contextlib.suppress(OSError):
             share(fd, self.team())
-        except OSError:
-            pass  # an unshared lock file still locks; the next clerk's error names it
         self.writable = True
         return self._regular(fd)
 
