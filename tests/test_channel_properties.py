@@ -251,7 +251,8 @@ def test_random_feed_histories_keep_rooms_apart_and_cancel_only_what_the_sites_g
         for site in sites:
             edit_listing(data, site, uow, clock.today)
         for site in sites:
-            fetch = data.draw(st.sampled_from(["ok", "ok", "ok", "empty", "failed"]), label=f"{site.channel.name} fetch")
+            fetch = data.draw(st.sampled_from(["ok", "ok", "ok", "empty", "failed"]),
+                              label=f"{site.channel.name} fetch")
             if fetch == "failed":
                 continue  # a failed fetch is never applied: nothing of that channel can change
             fetched = site.feed(empty=fetch == "empty")

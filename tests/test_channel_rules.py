@@ -118,7 +118,8 @@ def test_a_sold_stay_is_not_a_block(summary: str) -> None:
 @pytest.mark.parametrize(("summary", "guest"), [
     ("Reserved - Jane Doe", "Jane Doe"), ("Booked - Ann Lee", "Ann Lee"), ("reserved-  Zoë   Ng ", "Zoë Ng"),
     ("BOOKED - 山田 太郎", "山田 太郎"),
-    ("Reserved", "vrbo reservation"), ("Reserved - ", "vrbo reservation"), ("CLOSED - Not available", "vrbo reservation"),
+    ("Reserved", "vrbo reservation"), ("Reserved - ", "vrbo reservation"),
+    ("CLOSED - Not available", "vrbo reservation"),
     ("Airbnb (Not available)", "vrbo reservation"), ("Jane Doe", "vrbo reservation"),
 ])
 def test_the_guest_is_the_name_a_site_gives_else_a_placeholder_naming_the_channel(summary: str, guest: str) -> None:

@@ -129,6 +129,7 @@ def test_completion_offers_booking_ids_and_statuses(hotel: Path) -> None:
     ids = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60, check=False,
                          env={**env, "COMP_WORDS": "roomsync cancel B-00001", "COMP_CWORD": "2"})
     assert ids.stdout.split() == ["B-000010", "B-000011", "B-000012"]
-    statuses = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60, check=False,
+    statuses = subprocess.run([sys.executable, "-m", "roomsync"], capture_output=True, text=True, timeout=60,
+                              check=False,
                               env={**env, "COMP_WORDS": "roomsync housekeeping 101 MA", "COMP_CWORD": "3"})
     assert statuses.stdout.split() == ["MAINTENANCE"]

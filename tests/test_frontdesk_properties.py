@@ -78,7 +78,8 @@ def refusal_code(action) -> str | None:
 
 
 @settings(deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow])
-@given(hotel=small_hotels(), arrive=st.integers(min_value=-2, max_value=6), nights=st.integers(min_value=-1, max_value=4),
+@given(hotel=small_hotels(), arrive=st.integers(min_value=-2, max_value=6),
+       nights=st.integers(min_value=-1, max_value=4),
        room_type=st.sampled_from([None, *ASKED_TYPES]))
 def test_availability_lists_exactly_the_rooms_book_accepts(hotel, arrive, nights, room_type):
     rooms, bookings = hotel

@@ -636,7 +636,8 @@ def assert_commit_order(trace: Trace, data: Path, targets: dict[str, Path]) -> N
     # directory fsynced, and fsynced before the journal is removed; then the removal is synced.
     audit = os.path.join(data_dir, "audit.jsonl")
     audit_writes, audit_syncs = trace.index("write", audit), trace.index("fsync", audit)
-    last_apply = max(i for i, e in enumerate(events) if e[0] == "replace" and e[2] in {str(t) for t in targets.values()})
+    target_paths = {str(t) for t in targets.values()}
+    last_apply = max(i for i, e in enumerate(events) if e[0] == "replace" and e[2] in target_paths)
     applied_durable = min(i for d in {str(t.parent) for t in targets.values()} for i in dir_fsyncs(d) if i > last_apply)
     assert audit_writes and min(audit_writes) > applied_durable, \
         "the audit line (the commit point) must come after every replace is durable"

@@ -184,7 +184,8 @@ def _at_most(name: str, r: float, maximum: float) -> Target:
     return Target(name, ratio(r), f"≤ {maximum:.2f}×", None if math.isnan(r) else r <= maximum)
 
 
-def within(size: str, label: str, base: str, maximum: float, name: str | None = None) -> Callable[[Figures], list[Target]]:
+def within(size: str, label: str, base: str, maximum: float,
+           name: str | None = None) -> Callable[[Figures], list[Target]]:
     """A target: `label` at `size` takes at most `maximum` times `base` (pairwise, same run)."""
     shown = name or f"{label} at {size} vs {base}"
 

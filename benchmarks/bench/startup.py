@@ -220,7 +220,8 @@ def budget(processes: Processes, roomsync: list[str], how: str, work: Path, day:
         print("| package | " + " | ".join(f"`{label}`, ms" for label in budgets) + f" | {share_label(budgets)} |")
         print("|---|" + "---:|" * (len(budgets) + 1))
         for package, values in rows:
-            print(f"| {package} | " + " | ".join(f"{value:.1f}" for value in values) + f" | {share(values[-1], rows)} |")
+            print(f"| {package} | " + " | ".join(f"{value:.1f}" for value in values)
+                  + f" | {share(values[-1], rows)} |")
     for failure in failures:
         print(f"FAILED {failure}")
     return 1 if failures else 0

@@ -110,7 +110,8 @@ def test_a_good_fetch_returns_the_body_validators_and_sends_the_user_agent(site:
 
 
 def test_an_etag_sent_back_gets_304_and_the_last_body_is_kept(site: str) -> None:
-    fetched = fetch_feed(f"{site}/feed.ics", etag='"v1"', last_modified="Tue, 01 Dec 2026 10:00:00 GMT", last_body=FEED_V2)
+    fetched = fetch_feed(f"{site}/feed.ics", etag='"v1"', last_modified="Tue, 01 Dec 2026 10:00:00 GMT",
+                         last_body=FEED_V2)
     assert (fetched.outcome, fetched.body, fetched.etag) == ("not_modified", FEED_V2, '"v1"')
     assert Site.seen[-1]["If-None-Match"] == '"v1"'
     assert Site.seen[-1]["If-Modified-Since"] == "Tue, 01 Dec 2026 10:00:00 GMT"
@@ -159,7 +160,8 @@ def test_a_body_over_the_cap_fails_and_reading_stops(site: str) -> None:
 
 
 def test_a_redirect_may_go_from_http_to_https_but_never_back() -> None:
-    assert _redirected("http://a.example/x.ics", "http", "https://b.example/y.ics") == ("https://b.example/y.ics", "https")
+    assert _redirected("http://a.example/x.ics", "http", "https://b.example/y.ics") == (
+        "https://b.example/y.ics", "https")
     assert _redirected("https://a.example/x.ics", "https", "/y.ics") == ("https://a.example/y.ics", "https")
     with pytest.raises(_Failed, match="from https to http refused"):
         _redirected("https://a.example/x.ics?s=1", "https", "http://a.example/y.ics?s=SECRET")
@@ -174,7 +176,8 @@ def test_a_refused_connection_fails() -> None:
 
 
 def test_webcal_is_fetched_as_https(site: str) -> None:
-    fetched = fetch_feed(site.replace("http://", "webcal://") + "/feed.ics", etag=None, last_modified=None, last_body=None)
+    fetched = fetch_feed(site.replace("http://", "webcal://") + "/feed.ics", etag=None, last_modified=None,
+                         last_body=None)
     assert fetched.outcome == "failed" and "TLS" in (fetched.error or "")  # the test site speaks plain HTTP
 
 
@@ -190,9 +193,11 @@ def test_the_urls_secret_never_appears_in_an_error_and_credentials_are_sent(site
 
 def test_fetch_all_fetches_in_parallel_and_keeps_the_keys(site: str) -> None:
     started = time.monotonic()
-    results = fetch_all({f"c{i}": FeedRequest(f"{site}/sleep") for i in range(4)} | {"bad": FeedRequest(f"{site}/error")})
+    results = fetch_all({f"c{i}": FeedRequest(f"{site}/sleep") for i in range(4)}
+                        | {"bad": FeedRequest(f"{site}/error")})
     assert time.monotonic() - started < 2.5  # four 0.8 s answers at once, not one after another
-    assert {key: r.outcome for key, r in results.items()} == {"c0": "ok", "c1": "ok", "c2": "ok", "c3": "ok", "bad": "failed"}
+    assert {key: r.outcome for key, r in results.items()} == {
+        "c0": "ok", "c1": "ok", "c2": "ok", "c3": "ok", "bad": "failed"}
 
 
 def test_file_urls_and_local_paths_are_read_from_disk(tmp_path: Path) -> None:
@@ -202,15 +207,18 @@ def test_file_urls_and_local_paths_are_read_from_disk(tmp_path: Path) -> None:
         fetched = fetch_feed(url, etag=None, last_modified=None, last_body=None)
         assert (fetched.outcome, fetched.body) == ("ok", FEED)
     (tmp_path / "page.html").write_bytes(b"<html>not a feed</html>")
-    assert "HTML" in (fetch_feed(str(tmp_path / "page.html"), etag=None, last_modified=None, last_body=None).error or "")
+    fetched = fetch_feed(str(tmp_path / "page.html"), etag=None, last_modified=None, last_body=None)
+    assert "HTML" in (fetched.error or "")
 
 
 def test_a_missing_file_a_directory_and_a_fifo_fail_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "feed.fifo"
     os.mkfifo(fifo)
     started = time.monotonic()
-    for path, reason in ((tmp_path / "none.ics", "No such file"), (tmp_path, "not a regular file"), (fifo, "not a regular file")):
+    for path, reason in ((tmp_path / "none.ics", "No such file"), (tmp_path, "not a regular file"),
+                         (fifo, "not a regular file")):
         fetched = fetch_feed(str(path), etag=None, last_modified=None, last_body=None)
         assert fetched.outcome == "failed" and reason in (fetched.error or "")
     assert time.monotonic() - started < 1.0
-    assert "another host" in (fetch_feed("file://example.org/x.ics", etag=None, last_modified=None, last_body=None).error or "")
+    remote = fetch_feed("file://example.org/x.ics", etag=None, last_modified=None, last_body=None)
+    assert "another host" in (remote.error or "")

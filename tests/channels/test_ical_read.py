@@ -129,16 +129,19 @@ def test_a_second_single_event_with_the_same_uid_is_skipped_and_the_first_read()
     second = "UID:twice\nDTSTART;VALUE=DATE:20261210\nDTEND;VALUE=DATE:20261212"
     feed = read_feed(calendar(first, second), today=TODAY, zone=BERLIN)
     assert nights(feed) == [("twice", None, date(2026, 12, 4), date(2026, 12, 6))]
-    assert [(s.uid, s.reason) for s in feed.skipped] == [("twice", "event 2 repeats the UID of an earlier event; the first is read")]
+    assert [(s.uid, s.reason) for s in feed.skipped] == [
+        ("twice", "event 2 repeats the UID of an earlier event; the first is read")]
 
 
 def test_an_end_equal_to_the_start_is_a_stay_with_no_nights() -> None:
-    feed = read_feed(calendar("UID:z\nDTSTART;VALUE=DATE:20261204\nDTEND;VALUE=DATE:20261204"), today=TODAY, zone=BERLIN)
+    feed = read_feed(calendar("UID:z\nDTSTART;VALUE=DATE:20261204\nDTEND;VALUE=DATE:20261204"),
+                     today=TODAY, zone=BERLIN)
     assert nights(feed) == [("z", None, date(2026, 12, 4), date(2026, 12, 4))]
 
 
 def test_an_endless_rule_is_expanded_only_within_two_years() -> None:
-    feed = read_feed(calendar("UID:every-month\nDTSTART;VALUE=DATE:20200101\nRRULE:FREQ=MONTHLY"), today=TODAY, zone=BERLIN)
+    feed = read_feed(calendar("UID:every-month\nDTSTART;VALUE=DATE:20200101\nRRULE:FREQ=MONTHLY"),
+                     today=TODAY, zone=BERLIN)
     arrivals = [s.arrival for s in feed.stays]
     assert arrivals[0] >= date(2025, 12, 1) and arrivals[-1] <= date(2028, 12, 3)
     assert len(arrivals) == len(set(arrivals)) >= 35
@@ -149,7 +152,8 @@ def test_an_endless_rule_is_expanded_only_within_two_years() -> None:
     [
         (b"<!DOCTYPE html><html><body>Please log in</body></html>", "has no ':'"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261204\r\n", "ends inside BEGIN:VEVENT"),
-        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VCALENDAR\r\n", "END:VCALENDAR at content line 4 closes BEGIN:VEVENT"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VCALENDAR\r\n",
+         "END:VCALENDAR at content line 4 closes BEGIN:VEVENT"),
         (b"BEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\n", "not an iCalendar object"),
         (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "after END:VCALENDAR"),
         (b"BEGIN:VCALENDAR\r\nthis is not a content line\r\nEND:VCALENDAR\r\n", "content line 2 has no ':'"),

@@ -23,7 +23,8 @@ def booking(
 
 
 def test_one_event_per_booking_with_stable_uid_date_values_and_stamp() -> None:
-    feed = room_feed("101", [booking("B-7", date(2026, 12, 4), date(2026, 12, 7), updated_at="2026-11-30T09:15:00Z")], today=TODAY)
+    stay = booking("B-7", date(2026, 12, 4), date(2026, 12, 7), updated_at="2026-11-30T09:15:00Z")
+    feed = room_feed("101", [stay], today=TODAY)
     assert feed == (
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roomsync//roomsync room feed//EN\r\nCALSCALE:GREGORIAN\r\n"
         b"METHOD:PUBLISH\r\nX-WR-CALNAME:Room 101\r\n"
@@ -77,11 +78,13 @@ def test_no_guest_name_or_channel_unless_details_are_asked_for() -> None:
 
 def test_stamps_come_from_updated_at_else_created_at_else_the_arrival_never_the_clock() -> None:
     def stamp(**fields: str) -> bytes:
-        stayer = Booking("B", "101", "Jane Doe", date(2026, 12, 4), date(2026, 12, 6), BookingStatus.RESERVED, record=fields)
+        stayer = Booking("B", "101", "Jane Doe", date(2026, 12, 4), date(2026, 12, 6), BookingStatus.RESERVED,
+                         record=fields)
         feed = room_feed("101", [stayer], today=TODAY)
         return next(line for line in feed.split(b"\r\n") if line.startswith(b"DTSTAMP:"))
 
-    assert stamp(updated_at="2026-11-30T10:00:00+01:00", created_at="2026-11-01T00:00:00Z") == b"DTSTAMP:20261130T090000Z"
+    assert stamp(updated_at="2026-11-30T10:00:00+01:00",
+                 created_at="2026-11-01T00:00:00Z") == b"DTSTAMP:20261130T090000Z"
     assert stamp(created_at="2026-11-01T08:30:00Z") == b"DTSTAMP:20261101T083000Z"
     assert stamp() == b"DTSTAMP:20261204T000000Z"
     assert stamp(updated_at="not a time") == b"DTSTAMP:20261204T000000Z"
@@ -89,7 +92,8 @@ def test_stamps_come_from_updated_at_else_created_at_else_the_arrival_never_the_
 
 def test_long_lines_are_folded_at_75_octets_without_splitting_a_character() -> None:
     guest = "Ŝtéphanie-Émilie de la Fontaine-Saint-Éxupéry; party of six, arriving late"
-    feed = room_feed("101", [booking("B", date(2026, 12, 4), date(2026, 12, 6), guest=guest)], today=TODAY, details=True)
+    feed = room_feed("101", [booking("B", date(2026, 12, 4), date(2026, 12, 6), guest=guest)], today=TODAY,
+                     details=True)
     lines = feed.split(b"\r\n")
     assert max(len(line) for line in lines) <= 75 and any(line.startswith(b" ") for line in lines)
     for line in lines:

@@ -14,7 +14,8 @@ from .contract import ADA, KATHERINE, StoreContract, d
 
 
 class TestJsonStore(StoreContract):
-    init_keys: ClassVar[set[str]] = {"data_dir", "rooms", "bookings", "replaced"}  # init --force: the kept pair (SPEC §3)
+    # init --force: the kept pair (SPEC §3)
+    init_keys: ClassVar[set[str]] = {"data_dir", "rooms", "bookings", "replaced"}
 
     @pytest.fixture
     def args(self, tmp_path: Path) -> list[str]:

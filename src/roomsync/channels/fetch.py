@@ -69,7 +69,8 @@ def fetch_all(
     """Fetch every feed at once (threads: the time is spent waiting on sites), by the same keys."""
     if not requests:
         return {}
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(requests))), thread_name_prefix="roomsync-fetch") as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(requests))),
+                            thread_name_prefix="roomsync-fetch") as pool:
         futures = {
             key: pool.submit(
                 fetch_feed, request.url, etag=request.etag, last_modified=request.last_modified,

@@ -218,7 +218,8 @@ def _vet_rules(blocks: list[Block]) -> None:
                 raise _Unreadable("RRULE repeats more often than once a day")
 
 
-def _series(uid: str, blocks: list[Block], header: str, window: tuple[date, date], zone: tzinfo) -> list[Stay | Skipped]:
+def _series(uid: str, blocks: list[Block], header: str, window: tuple[date, date],
+            zone: tzinfo) -> list[Stay | Skipped]:
     """Every occurrence of one repeating event inside the window, each a stay keyed by RECURRENCE-ID."""
     try:
         _vet_rules(blocks)
@@ -243,7 +244,8 @@ def _series(uid: str, blocks: list[Block], header: str, window: tuple[date, date
             result.append(Skipped(uid, str(unreadable)))
         except Exception as error:
             result.append(Skipped(uid, f"occurrence cannot be read: {_first_line(error)}"))
-    result.sort(key=lambda entry: (entry.arrival, entry.recurrence or "") if isinstance(entry, Stay) else (date.max, ""))
+    result.sort(key=lambda entry: (entry.arrival, entry.recurrence or "") if isinstance(entry, Stay)
+                else (date.max, ""))
     return result
 
 

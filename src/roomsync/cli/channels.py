@@ -102,10 +102,12 @@ def sync_lines(result: SyncResult, changes_only: bool = False) -> list[str]:
             head = f"[SYNC] {entry['name']}: fetch failed ({entry['error']}); nothing changed"
         else:
             head = (f"[SYNC] {entry['name']}: {entry['fetch']}, {entry['events']} event(s); "
-                    f"{', '.join(counts) or 'no change'}" + (f"; {len(entry['skipped'])} skipped" if entry["skipped"] else ""))
+                    f"{', '.join(counts) or 'no change'}"
+                    + (f"; {len(entry['skipped'])} skipped" if entry["skipped"] else ""))
         lines.append(head)
         lines += [f"[PROBLEM] {c['code']}: {c['message']}" for c in entry["conflicts"]]
-        lines += [f"[WARNING] {w['code']}: {w['message']}" for w in entry["warnings"] if w["code"] != "CHANNEL_FETCH_FAILED"]
+        lines += [f"[WARNING] {w['code']}: {w['message']}" for w in entry["warnings"]
+                  if w["code"] != "CHANNEL_FETCH_FAILED"]
     if not changes_only and not result.applied:
         lines.append("[SYNC] Dry run: nothing was written.")
     return lines
@@ -114,7 +116,8 @@ def sync_lines(result: SyncResult, changes_only: bool = False) -> list[str]:
 @desk_command(name="sync", example="roomsync sync --json")
 def sync_command(
         ctx: typer.Context,
-        channel: Annotated[str | None, typer.Option("--channel", metavar="NAME", help="Sync this channel only.")] = None,
+        channel: Annotated[str | None,
+                           typer.Option("--channel", metavar="NAME", help="Sync this channel only.")] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch and report; write nothing.")] = False,
         timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=MAX_TIMEOUT, metavar="SECONDS",
                                                help="Bound on each feed's whole exchange.")] = 10.0) -> int:

@@ -147,7 +147,8 @@ def kept_files(entry: dict[str, Any] | None) -> list[str]:
 
 @desk_command(example="roomsync init --sample --data-dir data")
 def init(ctx: typer.Context,
-         sample: Annotated[bool, typer.Option("--sample", help="Fill it with a demo hotel dated around today.")] = False,
+         sample: Annotated[bool,
+                           typer.Option("--sample", help="Fill it with a demo hotel dated around today.")] = False,
          force: Annotated[bool, typer.Option("--force", help="Replace the hotel that is there.")] = False,
          yes: Annotated[bool, typer.Option("--yes", help="With --force: do not ask first.")] = False) -> None:
     """Create the data directory with empty files (or a demo hotel)."""
@@ -249,7 +250,8 @@ def book(ctx: typer.Context,
          arrival: Annotated[date, day_option("--arrival", "First night.")],
          departure: Departure = None,
          nights: Nights = None,
-         room_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Any room of this type.")] = None) -> None:
+         room_type: Annotated[str | None,
+                              typer.Option("--type", metavar="TYPE", help="Any room of this type.")] = None) -> None:
     """Book a room (or, with --type, the first free room of that type)."""
     desk = CommandSettings.of(ctx)
     book_usage(room, room_type, departure, nights)
@@ -259,7 +261,8 @@ def book(ctx: typer.Context,
 
 @desk_command(example="roomsync checkin 102   (walk-in: roomsync checkin 103 --walk-in --guest Ada --nights 1)")
 def checkin(ctx: typer.Context, room: RoomArg,
-            booking: Annotated[str | None, typer.Option("--booking", metavar="ID", help="Which due reservation.")] = None,
+            booking: Annotated[str | None,
+                               typer.Option("--booking", metavar="ID", help="Which due reservation.")] = None,
             force: Annotated[bool, typer.Option("--force", help="Check in to a DIRTY room.")] = False,
             walk_in: Annotated[bool, typer.Option("--walk-in", help="Create the booking and check in.")] = False,
             guest: Annotated[str | None, guest_option("The guest's name (required with --walk-in).")] = None,
@@ -274,7 +277,8 @@ def checkin(ctx: typer.Context, room: RoomArg,
 
 @desk_command(example="roomsync checkout 102")
 def checkout(ctx: typer.Context, room: RoomArg,
-             booking: Annotated[str | None, typer.Option("--booking", metavar="ID", help="Which guest.")] = None) -> None:
+             booking: Annotated[str | None,
+                                typer.Option("--booking", metavar="ID", help="Which guest.")] = None) -> None:
     """Check out the room's guest; the room becomes DIRTY."""
     change_stay(CommandSettings.of(ctx), ops.check_out, room, booking_id=booking,
                 summary=lambda b: f"Checked out {b.guest} ({b.id})")

@@ -107,7 +107,8 @@ def availability(ctx: typer.Context, *, arrival: Annotated[date, day_option("--a
 @desk_command(example="roomsync calendar --from 2026-12-01 --days 7")
 def calendar(ctx: typer.Context,
              start: Annotated[date | None, day_option("--from", "First night [default: today].")] = None,
-             days: Annotated[int, typer.Option("--days", min=1, max=MAX_DAYS, metavar="N", help="Nights to show.")] = 14,
+             days: Annotated[int,
+                             typer.Option("--days", min=1, max=MAX_DAYS, metavar="N", help="Nights to show.")] = 14,
              room_type: RoomType = None) -> None:
     """The tape chart: rooms down, nights across, occupancy at the bottom."""
     desk = CommandSettings.of(ctx)
@@ -115,7 +116,8 @@ def calendar(ctx: typer.Context,
         tape = queries.tape_chart(uow, start or desk.today, days, desk.today, room_type)
     if desk.json:
         emit_json({"from": tape.start.isoformat(), "dates": [d.isoformat() for d in tape.dates],
-                   "rooms": [{"number": r.number, "status": r.status.value, "nights": [b.id if b else None for b in row]}
+                   "rooms": [{"number": r.number, "status": r.status.value,
+                              "nights": [b.id if b else None for b in row]}
                              for r, row in zip(tape.rooms, tape.nights, strict=True)],
                    "occupancy": tape.occupancy})
         return
@@ -126,7 +128,8 @@ def calendar(ctx: typer.Context,
 def move(ctx: typer.Context, booking: BookingArg, room: RoomArg,
          force: Annotated[bool, typer.Option("--force", help="Move a guest into a DIRTY room.")] = False) -> None:
     """Move a reservation to another room, or a guest in house now."""
-    change_stay(CommandSettings.of(ctx), ops.move, booking, room, force=force, summary=lambda b: f"Moved {b.guest} ({b.id}) to room {room}")
+    change_stay(CommandSettings.of(ctx), ops.move, booking, room, force=force,
+                summary=lambda b: f"Moved {b.guest} ({b.id}) to room {room}")
 
 
 def amend_usage(arrival: date | None, departure: date | None, nights: int | None, guest: str | None) -> None:
@@ -152,7 +155,8 @@ def amend(ctx: typer.Context, booking: BookingArg,
 @desk_command("undo-checkin", example="roomsync undo-checkin B-000042")
 def undo_checkin(ctx: typer.Context, booking: BookingArg) -> None:
     """Undo a check-in made by mistake (the booking is Reserved again)."""
-    change_stay(CommandSettings.of(ctx), ops.undo_check_in, booking, summary=lambda b: f"Undid the check-in of {b.guest} ({b.id})")
+    change_stay(CommandSettings.of(ctx), ops.undo_check_in, booking,
+                summary=lambda b: f"Undid the check-in of {b.guest} ({b.id})")
 
 
 @desk_command(example="roomsync reinstate B-000042")
@@ -177,7 +181,8 @@ def night_audit(ctx: typer.Context,
     else:
         verb = "Would mark" if dry_run else "Marked"
         say(f"[AUDIT] Night audit for {audit.closed_day}")
-        say(f"[AUDIT] {verb} {len(audit.no_shows)} no-show(s){': ' + ', '.join(audit.no_shows) if audit.no_shows else ''}")
+        listed = ": " + ", ".join(audit.no_shows) if audit.no_shows else ""
+        say(f"[AUDIT] {verb} {len(audit.no_shows)} no-show(s){listed}")
         for line in report_lines(audit.reconcile):
             say(line)
         if audit.overstays:

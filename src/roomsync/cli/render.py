@@ -137,6 +137,7 @@ def error_line(message: str) -> str:
 
 
 def night_audit_json(audit: NightAudit) -> dict[str, Any]:
-    return {"date": audit.closed_day.isoformat(), "no_shows": audit.no_shows, "reconcile": reconcile_json(audit.reconcile),
+    return {"date": audit.closed_day.isoformat(), "no_shows": audit.no_shows,
+            "reconcile": reconcile_json(audit.reconcile),
             "overstays": audit.overstays, "arrivals": audit.arrivals, "departures": audit.departures,
             "in_house": audit.in_house, "occupancy": audit.occupancy}

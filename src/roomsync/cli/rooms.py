@@ -35,7 +35,8 @@ def answer(desk: CommandSettings, room: Room, line: str) -> None:
 def add(ctx: typer.Context,
         number: Annotated[str, typer.Argument(metavar="NUMBER", help="The new room's number, e.g. 101.")],
         room_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Room type, e.g. Double.")] = None,
-        floor: Annotated[int | None, typer.Option("--floor", min=-99, max=999, metavar="N", help="Floor number.")] = None,
+        floor: Annotated[int | None,
+                         typer.Option("--floor", min=-99, max=999, metavar="N", help="Floor number.")] = None,
         status: Annotated[NewRoomStatus, typer.Option("--status", case_sensitive=False,
                                                       help="Starting status.")] = NewRoomStatus.AVAILABLE) -> None:
     """Add a room at the end of the list."""

@@ -67,5 +67,6 @@ def draw_chart(tape: Chart) -> None:
         for piece, style in pieces:
             text.append(piece, style=style)
         console.print(text, overflow="crop", no_wrap=True)
-    console.print(Text("reserved", style=STYLE[BookingStatus.RESERVED]), Text("in house", style=STYLE[BookingStatus.CHECKED_IN]),
+    console.print(Text("reserved", style=STYLE[BookingStatus.RESERVED]),
+                  Text("in house", style=STYLE[BookingStatus.CHECKED_IN]),
                   Text("checked out", style=STYLE[BookingStatus.CHECKED_OUT]), "# closed")

@@ -85,7 +85,8 @@ def reconcile(rooms: list[Room], bookings: list[Booking], today: date) -> Report
         if booking.status is BookingStatus.RESERVED and booking.arrival < today:
             warnings.append(Finding(
                 "LATE_ARRIVAL",
-                f"Booking {booking.id} ({booking.guest}) was due to arrive in room {booking.room} on {booking.arrival}: "
+                f"Booking {booking.id} ({booking.guest}) was due to arrive in room {booking.room} "
+                f"on {booking.arrival}: "
                 f"check the guest in, or mark a no-show with 'roomsync noshow {booking.id}'.",
                 booking.room, [booking.id]))
         if booking.status is BookingStatus.CHECKED_IN and booking.departure < today:

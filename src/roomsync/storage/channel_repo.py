@@ -50,7 +50,8 @@ class Channels(ABC):
     def changes(self) -> list[dict[str, Any]]:
         """The audit's changes: removed, changed, added, the URL never with its secret."""
         removed = [c for ch in self.removed.values() for c in record_changes("channel", ch.name, ch.record, None)]
-        changed = [c for ch in self.saved.values() for c in record_changes("channel", ch.name, ch.record, ch.as_record())]
+        changed = [c for ch in self.saved.values()
+                   for c in record_changes("channel", ch.name, ch.record, ch.as_record())]
         added = [c for ch in self.added.values() for c in record_changes("channel", ch.name, None, ch.as_record())]
         return [audited(c) for c in [*removed, *changed, *added]]
 

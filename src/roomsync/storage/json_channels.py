@@ -64,7 +64,8 @@ def parse_channels(data: bytes, name: str = CHANNELS_FILE) -> list[Channel]:
             if field not in record:
                 raise _problem(name, position, record, field, "is missing: every channel needs one")
             if not isinstance(record[field], str) or not record[field].strip():
-                raise _problem(name, position, record, field, f"{json.dumps(record[field])[:60]} is not a non-empty string")
+                raise _problem(name, position, record, field,
+                               f"{json.dumps(record[field])[:60]} is not a non-empty string")
         channel_name = record["name"]
         if not NAME.fullmatch(channel_name):
             raise _problem(name, position, record, "name",
