@@ -20,6 +20,10 @@ from typing import Any
 import pytest
 
 from roomsync.cli.app import main
+from roomsync.domain.model import RoomStatus
+from roomsync.storage import atomic
+from roomsync.storage.base import UnitOfWork
+from roomsync.storage.json_store import JsonUnitOfWork
 
 TODAY = "2026-11-27"
 REPO = Path(__file__).resolve().parent.parent
@@ -155,3 +159,28 @@ def B(booking_id: str, room_number: str, arrival: str, departure: str, status: s
       guest: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"id": booking_id, "room": room_number, "guest": guest or f"Guest {booking_id}",
             "arrival": arrival, "departure": departure, "status": status, **extra}
+
+
+class Crash(BaseException):
+    """A process dying: no except clause of roomsync runs."""
+
+
+def mark_dirty(uow: UnitOfWork, number: str = "102") -> None:
+    """Set one room DIRTY in an open unit of work (saved, not committed)."""
+    room = uow.rooms.get(number)
+    assert room is not None
+    room.status = RoomStatus.DIRTY
+    uow.rooms.save(room)
+
+
+def crash_at_commit_point(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commit room 102 DIRTY in `data` and die just before the audit line is appended (the
+    commit point): the journal stays and rooms.json is replaced, but nothing is committed."""
+    def die(*args: object) -> None:
+        raise Crash()
+
+    monkeypatch.setattr(atomic, "_append_audit", die)
+    with pytest.raises(Crash), JsonUnitOfWork(data) as uow:
+        mark_dirty(uow)
+        uow.commit(["roomsync", "housekeeping"])
+    monkeypatch.undo()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_hotel
+from conftest import crash_at_commit_point, mark_dirty, write_hotel
 
 from roomsync.domain.model import RoomStatus
 from roomsync.errors import LockTimeout
@@ -86,40 +86,20 @@ def test_a_writer_gets_the_lock_as_soon_as_the_reader_leaves(data: Path) -> None
     reader = JsonUnitOfWork(data, read_only=True).__enter__()
     reader.__exit__(None, None, None)
     with JsonUnitOfWork(data, 0.0) as writer:
-        room = writer.rooms.get("102")
-        assert room is not None
-        room.status = RoomStatus.DIRTY
-        writer.rooms.save(room)
+        mark_dirty(writer)
         assert writer.commit(["roomsync", "housekeeping", "102", "DIRTY"]) is not None
 
 
 def test_a_read_only_unit_cannot_commit(data: Path) -> None:
     with JsonUnitOfWork(data, read_only=True) as uow:
-        room = uow.rooms.get("102")
-        assert room is not None
-        room.status = RoomStatus.DIRTY
-        uow.rooms.save(room)
+        mark_dirty(uow)
         with pytest.raises(CommitNotAllowed):
             uow.commit(["roomsync", "housekeeping"])
     assert json.loads((data / "rooms.json").read_text()) == ROOMS
 
 
-class Crash(BaseException):
-    """A process dying at the commit point: no except clause of roomsync runs."""
-
-
 def test_a_reader_completes_an_interrupted_commit_before_it_reads(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def die(*args: object) -> None:
-        raise Crash()
-
-    monkeypatch.setattr(atomic, "_append_audit", die)
-    with pytest.raises(Crash), JsonUnitOfWork(data) as uow:
-        room = uow.rooms.get("102")
-        assert room is not None
-        room.status = RoomStatus.DIRTY
-        uow.rooms.save(room)
-        uow.commit(["roomsync", "housekeeping"])
-    monkeypatch.undo()
+    crash_at_commit_point(data, monkeypatch)
     assert (data / atomic.JOURNAL).exists()
     assert json.loads((data / "rooms.json").read_text())[1]["status"] == "DIRTY"  # replaced, not committed
     with JsonUnitOfWork(data, 0.5, read_only=True) as reader:

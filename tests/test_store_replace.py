@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import snapshot, write_hotel
+from conftest import Crash, mark_dirty, snapshot, write_hotel
 
 from roomsync.domain.model import Room, RoomStatus
 from roomsync.storage import atomic
@@ -24,10 +24,6 @@ ROOMS: list[dict[str, Any]] = [
 BOOKINGS: list[dict[str, Any]] = [{"id": "B-000001", "room": "101", "guest": "Ada Lovelace",
                                    "arrival": "2026-11-27", "departure": "2026-11-29", "status": "Reserved"}]
 AT = "2026-12-02T10:46:25Z"
-
-
-class Crash(BaseException):
-    """The process dies: no except clause of roomsync runs."""
 
 
 @pytest.fixture
@@ -75,10 +71,7 @@ def test_a_hotel_whose_files_no_longer_load_is_kept_too(data: Path) -> None:
 
 def test_a_plain_commit_keeps_nothing(data: Path) -> None:
     with JsonUnitOfWork(data) as uow:
-        room = uow.rooms.get("102")
-        assert room is not None
-        room.status = RoomStatus.DIRTY
-        uow.rooms.save(room)
+        mark_dirty(uow)
         entry = uow.commit(["roomsync", "housekeeping", "102", "DIRTY"])
     assert uow.kept == [] and entry is not None and "replaced" not in entry
     assert not [p for p in data.iterdir() if ".replaced-" in p.name]

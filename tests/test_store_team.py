@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, write_hotel
+from conftest import REPO, crash_at_commit_point, write_hotel
 
-from roomsync.domain.model import RoomStatus
 from roomsync.storage import atomic
 from roomsync.storage.json_store import JsonUnitOfWork
 
@@ -146,21 +145,7 @@ def test_a_clerk_who_may_only_read_reads_without_a_lock_file_and_cannot_write(ba
 def test_a_reader_without_write_access_stops_at_an_interrupted_commit_naming_the_journal(
         base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = shared_hotel(base, 0o2770)
-
-    class Crash(BaseException):
-        pass
-
-    def die(*args: object) -> None:
-        raise Crash()
-
-    monkeypatch.setattr(atomic, "_append_audit", die)
-    with pytest.raises(Crash), JsonUnitOfWork(data) as uow:
-        room = uow.rooms.get("102")
-        assert room is not None
-        room.status = RoomStatus.DIRTY
-        uow.rooms.save(room)
-        uow.commit(["roomsync", "housekeeping"])
-    monkeypatch.undo()
+    crash_at_commit_point(data, monkeypatch)
     data.chmod(0o2750)
     refused = as_clerk(BOB, data, "read")
     assert refused["code"] == "DATA_INVALID"

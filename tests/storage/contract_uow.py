@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from conftest import mark_dirty
 from fakes import booking_from_record, room_from_record
 
 from roomsync.domain.model import Booking, BookingStatus, RoomStatus
@@ -333,10 +334,7 @@ class UnitOfWorkContract:
         with self.open(read_only=True) as uow:
             assert len(uow.bookings.all()) == 5
             assert uow.commit(["roomsync", "rooms"]) is None
-            room = uow.rooms.get("102")
-            assert room is not None
-            room.status = RoomStatus.DIRTY
-            uow.rooms.save(room)
+            mark_dirty(uow)
             with pytest.raises(CommitNotAllowed):
                 uow.commit(["roomsync", "housekeeping"])
         assert self.snapshot() == before
