@@ -61,6 +61,27 @@ class Channels(ABC):
         self.saved, self.added, self.removed = {}, {}, {}
 
 
+class ListedChannels(Channels):
+    """Channels all read at once into one list, in file (or table) order: a hotel has a few
+    dozen at most. Both stores' channels are this list; they differ in how it is read and written."""
+
+    def __init__(self, channels: list[Channel]) -> None:
+        super().__init__()
+        self.list = channels
+
+    def get(self, name: str) -> Channel | None:
+        return next((channel for channel in self.list if channel.name == name), None)
+
+    def all(self) -> list[Channel]:
+        return self.list
+
+    def _place(self, channel: Channel) -> None:
+        self.list.append(channel)
+
+    def _drop(self, channel: Channel) -> None:
+        self.list.remove(channel)
+
+
 def audited(change: dict[str, Any]) -> dict[str, Any]:
     """A change as the audit keeps it: a channel's feed URL shows scheme, host and path only
     (other changes pass unchanged)."""

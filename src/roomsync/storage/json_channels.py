@@ -19,7 +19,7 @@ from typing import Any
 
 from roomsync.domain.channels import NAME, Channel, parse_duration
 from roomsync.errors import DataInvalid
-from roomsync.storage.base import Channels
+from roomsync.storage.channel_repo import ListedChannels
 from roomsync.storage.files import share, team_of
 from roomsync.storage.records import check_hand_edit
 
@@ -27,22 +27,8 @@ CHANNELS_FILE = "channels.json"
 CACHE_FILE = ".roomsync-channels.json"
 
 
-class JsonChannels(Channels):
-    def __init__(self, channels: list[Channel]) -> None:
-        super().__init__()
-        self.list = channels
-
-    def get(self, name: str) -> Channel | None:
-        return next((channel for channel in self.list if channel.name == name), None)
-
-    def all(self) -> list[Channel]:
-        return self.list
-
-    def _place(self, channel: Channel) -> None:
-        self.list.append(channel)
-
-    def _drop(self, channel: Channel) -> None:
-        self.list.remove(channel)
+class JsonChannels(ListedChannels):
+    """The channels of `channels.json`, in file order."""
 
 
 def _problem(name: str, position: int, record: dict[str, Any], field: str, what: str) -> DataInvalid:

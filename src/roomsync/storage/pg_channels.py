@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from roomsync.domain.channels import Channel, duration_text, parse_duration
-from roomsync.storage.base import Channels
+from roomsync.storage.channel_repo import ListedChannels
 
 if TYPE_CHECKING:
     from roomsync.storage.postgres import PgUnitOfWork
@@ -37,29 +37,13 @@ def channel_params(channel: Channel) -> tuple[Any, ...]:
             json.dumps(channel.conflicts, ensure_ascii=False), json.dumps(extra, ensure_ascii=False), list(record))
 
 
-class PgChannels(Channels):
+class PgChannels(ListedChannels):
     """The property's channels, all read at once (a hotel has a few dozen at most)."""
-
-    def __init__(self, channels: list[Channel]) -> None:
-        super().__init__()
-        self.list = channels
 
     @classmethod
     def read(cls, uow: PgUnitOfWork) -> PgChannels:
         rows = uow.query(f"SELECT {COLUMNS} FROM channels WHERE hotel_id = %s ORDER BY pos")
         return cls([channel_from_row(row) for row in rows])
-
-    def get(self, name: str) -> Channel | None:
-        return next((channel for channel in self.list if channel.name == name), None)
-
-    def all(self) -> list[Channel]:
-        return self.list
-
-    def _place(self, channel: Channel) -> None:
-        self.list.append(channel)
-
-    def _drop(self, channel: Channel) -> None:
-        self.list.remove(channel)
 
     def flush(self, cur: Any, hotel: str) -> None:
         """Write this unit of work's channel changes inside its transaction; positions are
