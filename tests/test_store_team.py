@@ -62,10 +62,31 @@ except RoomsyncError as error:
 """
 
 
+SITE = Path(sysconfig.get_paths()["purelib"])
+
+
+def readable_by_all(path: Path) -> bool:
+    """Whether another account can read `path` (every directory above it traversable)."""
+    try:
+        chain = [path, *path.parents]
+        return all(p.stat().st_mode & 0o001 for p in chain) and bool(path.stat().st_mode & 0o004)
+    except OSError:
+        return False
+
+
 def as_clerk(uid: int, data: Path, action: str) -> dict[str, object]:
-    """Run one unit of work as account `uid` (primary group its own, member of GROUP)."""
-    site = sysconfig.get_paths()["purelib"]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{REPO / 'src'}:{site}", "USER": f"clerk{uid}",
+    """Run one unit of work as account `uid` (primary group its own, member of GROUP), on a
+    copy of roomsync's code beside the data (the checkout may sit in root's home)."""
+    if not readable_by_all(SITE):
+        pytest.skip(f"the test's dependencies in {SITE} are not readable by other accounts "
+                    f"(a virtualenv in a private directory); CI makes its venv readable")
+    code = data.parent / "code"
+    if not code.exists():
+        shutil.copytree(REPO / "src" / "roomsync", code / "roomsync",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        for path in [code, *code.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{code}:{SITE}", "USER": f"clerk{uid}",
            "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
     groups = "" if uid == OUTSIDER else f"--groups={GROUP}"
     command = ["setpriv", f"--reuid={uid}", f"--regid={uid}",
