@@ -5,6 +5,7 @@ leave every byte as it was, and sync end to end against a real HTTP server and l
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -246,3 +247,19 @@ def test_ical_all_writes_every_room_and_every_channels_feed(hotel: Path, tmp_pat
     assert written["channels"] == [{"channel": "site", "events": 0, "out": str(out / "channel-site.ics")}]
     assert sorted(p.name for p in out.iterdir())[:2] == ["101.ics", "102.ics"]
     assert (out / "104.ics").read_bytes() == ok(hotel, "ical", "104")["ical"].encode()
+
+
+def test_ical_all_leaves_feeds_that_did_not_change_untouched(hotel: Path, tmp_path: Path) -> None:
+    """Sites poll the published files every few hours: an unchanged feed keeps its bytes and
+    its mtime (the web server answers 304), and only the room whose nights changed is rewritten."""
+    out = tmp_path / "www"
+    ok(hotel, "ical", "--all", "--out-dir", str(out))
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    for path in out.iterdir():  # set every mtime back, so a rewrite cannot hide in the same tick
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    ok(hotel, "book", "102", "--guest", "Zoë", "--arrival", "2026-12-01", "--nights", "2")
+    again = ok(hotel, "ical", "--all", "--out-dir", str(out))
+    assert len(again["rooms"]) == len(before)
+    rewritten = sorted(p.name for p in out.iterdir() if p.stat().st_mtime_ns != 1_000_000_000)
+    assert rewritten == ["102.ics"]
+    assert b"DTSTART;VALUE=DATE:20261201" in (out / "102.ics").read_bytes()

@@ -135,7 +135,8 @@ def batch_of_bookings(at: Setting) -> Step | None:
     if at.hotel.name not in (BATCH_SIZE, "tiny"):  # tiny: the smoke run covers it too
         return None
     stdin = at.prepare("batch-book.jsonl", batch_book_lines(at.hotel, BATCH_LINES))
-    return Step(BATCH_LABEL, at.command("batch", data_dir=at.scratch), source=at.hotel.path, stdin=stdin)
+    return Step(BATCH_LABEL, at.command("batch", data_dir=at.scratch), source=at.hotel.path, stdin=stdin,
+                copies=SEALED)
 
 
 def batch_book_lines(hotel: Hotel, count: int) -> str:

@@ -133,8 +133,15 @@ def sync_command(
     return result.exit_code
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temp file beside it, fsync, rename: a web server never serves half a feed."""
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Temp file beside it, fsync, rename: a web server never serves half a feed. A feed
+    whose bytes are already there is left alone (its mtime too, so the sites polling it get
+    `304 Not Modified` from the web server); returns whether it wrote."""
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # unreadable: write it anew
     temp = path.with_name(f".{path.name}.{os.getpid()}.roomsync-tmp")
     try:
         with open(temp, "wb") as file:
@@ -146,6 +153,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise WriteFailed(f"{path}: cannot write the feed: {exc.strerror}; nothing was changed") from None
+    return True
 
 
 @desk_command(name="ical", example="roomsync ical 101 --exclude-channel airbnb --out /var/www/ical/101.ics")
@@ -214,19 +222,21 @@ def _ical_all(desk: CommandSettings, out_dir: Path, details: bool) -> None:
     except OSError as exc:
         raise WriteFailed(f"{out_dir}: cannot create the directory: {exc.strerror}") from None
     written_rooms, written_channels = [], []
+    unchanged = 0
     for number in rooms:
         data = room_feed(number, active.get(number, []), today=today, details=details)
         path = out_dir / admin.feed_file_name(number)
-        write_atomically(path, data)
+        unchanged += not write_atomically(path, data)
         written_rooms.append({"room": number, "events": data.count(b"BEGIN:VEVENT"), "out": str(path)})
     for name, number in channels:
         mine = own.get(name, set())
         data = room_feed(number, [b for b in active.get(number, []) if id(b) not in mine], today=today,
                          details=details)
         path = out_dir / f"channel-{name}.ics"
-        write_atomically(path, data)
+        unchanged += not write_atomically(path, data)
         written_channels.append({"channel": name, "events": data.count(b"BEGIN:VEVENT"), "out": str(path)})
     if desk.json:
         emit_json({"out_dir": str(out_dir), "rooms": written_rooms, "channels": written_channels})
     else:
-        say(f"Wrote {len(written_rooms)} room feed(s) and {len(written_channels)} channel feed(s) to {out_dir}.")
+        kept = f" ({unchanged} already up to date, left as they were)" if unchanged else ""
+        say(f"Wrote {len(written_rooms)} room feed(s) and {len(written_channels)} channel feed(s) to {out_dir}{kept}.")
