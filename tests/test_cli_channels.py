@@ -110,6 +110,7 @@ def test_channel_add_list_remove_show_the_stored_object_without_the_urls_secret(
     (("channel", "add", "vrbo", "--room", "104", "--url", "ftp://x/y.ics"), 2, "USAGE"),
     (("channel", "add", "vrbo", "--room", "104", "--url", "/x.ics", "--cancel-after", "12 hours"), 2, "USAGE"),
     (("channel", "add", "airbnb", "--room", "104", "--url", "/y.ics"), 1, "ALREADY_EXISTS"),
+    (("channel", "add", "airbnb", "--room", "999", "--url", "/y.ics"), 1, "ALREADY_EXISTS"),  # listed first
     (("channel", "remove", "vrbo"), 1, "UNKNOWN_CHANNEL"),
     (("sync", "--channel", "vrbo"), 1, "UNKNOWN_CHANNEL"),
     (("ical", "999"), 1, "UNKNOWN_ROOM"),

@@ -47,12 +47,12 @@ def add_channel(uow: UnitOfWork, name: str, room: str, url: str, cancel_after: s
     span = parse_duration(cancel_after)
     if span is None:
         raise UsageError(f"--cancel-after {cancel_after!r} is not a duration such as 12h, 30m, 2d or 0s")
+    if uow.channels.get(name) is not None:  # SPEC §9 lists ALREADY_EXISTS before UNKNOWN_ROOM
+        raise AlreadyExists(f"A channel named {name!r} already exists; pick another name or "
+                            f"'roomsync channel remove {name}' first.")
     if uow.rooms.get(room) is None:
         raise Refused("UNKNOWN_ROOM", f"Room {room} does not exist; a channel sells one existing room "
                                       f"(see 'roomsync rooms').")
-    if uow.channels.get(name) is not None:
-        raise AlreadyExists(f"A channel named {name!r} already exists; pick another name or "
-                            f"'roomsync channel remove {name}' first.")
     channel = Channel(check_name(name), room, stored_url(url), span)
     channel.record = {"name": name, "room": room, "url": channel.url, "cancel_after": cancel_after, "conflicts": []}
     uow.channels.add(channel)
