@@ -19,6 +19,11 @@ Terms
   were added, changed or removed (`saved`, `added`, `changed`, `removed`, kept here once for
   every store). Every
   later read in the same unit of work sees the change; nothing is written yet.
+- **Records** are the store's business, not the domain's (`mapping.py` turns one into the
+  other). Each repository keeps, by key, the record as read (`as_read`: the audit's "before",
+  written back verbatim while its object is untouched) and gives `stored(obj)`, the record
+  as the next commit would write it: the one read, key order and unknown fields kept, with
+  the object's facts in place. JSON output of the CLI is built from `stored()` too.
 - A **commit** writes every remembered change and one audit entry, all or nothing, and ends
   the unit of work's changes: a second `commit()` returns None when nothing changed since,
   and raises `CommitNotAllowed` when something did (one command, one commit).
