@@ -19,9 +19,10 @@ from itertools import combinations
 from typing import Any, Self
 
 from roomsync.domain.channels import Channel, parse_duration
-from roomsync.domain.model import ACTIVE, Booking, BookingStatus, Room, RoomStatus
+from roomsync.domain.model import ACTIVE, Booking, Room
 from roomsync.domain.stays import stays_overlap
 from roomsync.errors import DataInvalid, RoomsyncError
+from roomsync.storage import mapping
 from roomsync.storage.base import Bookings, Channels, Rooms, UnitOfWork, booking_number
 
 Record = dict[str, Any]
@@ -41,25 +42,25 @@ class FakeStore:
 
 
 def room_from_record(record: Record) -> Room:
-    return Room(str(record["number"]), RoomStatus(record["status"]), record.get("type"), copy.deepcopy(record))
+    """A room as a store reads it (a bare integer number read as its string)."""
+    return mapping.room_from_record({**copy.deepcopy(record), "number": str(record["number"])})
 
 
 def booking_from_record(record: Record) -> Booking:
-    return Booking(record["id"], str(record["room"]), record["guest"], date.fromisoformat(record["arrival"]),
-                   date.fromisoformat(record["departure"]), BookingStatus(record["status"]), copy.deepcopy(record))
+    return mapping.booking_from_record({**copy.deepcopy(record), "room": str(record["room"])})
 
 
 def channel_from_record(record: Record) -> Channel:
     span = parse_duration(record.get("cancel_after", "12h"))
     assert span is not None
-    return Channel(record["name"], record["room"], record["url"], span,
-                   copy.deepcopy(record.get("conflicts", [])), copy.deepcopy(record))
+    return mapping.channel_from_record(copy.deepcopy(record), span)
 
 
 class FakeChannels(Channels):
-    def __init__(self, channels: Iterable[Channel]) -> None:
+    def __init__(self, records: Iterable[Record]) -> None:
         super().__init__()
-        self._channels = list(channels)
+        self.as_read = {r["name"]: copy.deepcopy(r) for r in records}
+        self._channels = [channel_from_record(r) for r in self.as_read.values()]
 
     def get(self, name: str) -> Channel | None:
         return next((channel for channel in self._channels if channel.name == name), None)
@@ -75,9 +76,10 @@ class FakeChannels(Channels):
 
 
 class FakeRooms(Rooms):
-    def __init__(self, rooms: Iterable[Room]) -> None:
+    def __init__(self, rooms: Iterable[Room], records: Iterable[Record] = ()) -> None:
         super().__init__()
         self._rooms = list(rooms)
+        self.as_read = {room.number: copy.deepcopy(r) for room, r in zip(self._rooms, records, strict=False)}
 
     def get(self, number: str) -> Room | None:
         return next((room for room in self._rooms if room.number == number), None)
@@ -93,9 +95,10 @@ class FakeRooms(Rooms):
 
 
 class FakeBookings(Bookings):
-    def __init__(self, bookings: Iterable[Booking], id_mark: int = 0) -> None:
+    def __init__(self, bookings: Iterable[Booking], id_mark: int = 0, records: Iterable[Record] = ()) -> None:
         super().__init__(id_mark)
         self._bookings = list(bookings)
+        self.as_read = {b.id: copy.deepcopy(r) for b, r in zip(self._bookings, records, strict=False)}
 
     def get(self, booking_id: str) -> Booking | None:
         return next((b for b in self._bookings if b.id == booking_id), None)
@@ -145,13 +148,10 @@ class FakeUnitOfWork(UnitOfWork):
             self.rollback()
             return
         given_rooms, given_bookings = list(rooms), list(bookings)
-        items: list[Room | Booking] = [*given_rooms, *given_bookings]
-        for item in items:  # as a store read would give them
-            if item.record is None:
-                item.record = item.as_record()
-        self.store = FakeStore([r.as_record() for r in given_rooms], [b.as_record() for b in given_bookings],
-                               exists=exists)
-        self.rooms, self.bookings = FakeRooms(given_rooms), FakeBookings(given_bookings)
+        self.store = FakeStore([mapping.room_record(r) for r in given_rooms],
+                               [mapping.booking_record(b) for b in given_bookings], exists=exists)
+        self.rooms = FakeRooms(given_rooms, self.store.rooms)  # as a store read would give them
+        self.bookings = FakeBookings(given_bookings, 0, self.store.bookings)
 
     # -- the interface -----------------------------------------------------------------
     def __enter__(self) -> Self:
@@ -178,7 +178,7 @@ class FakeUnitOfWork(UnitOfWork):
         return len(self.store.rooms), len(self.store.bookings)
 
     def _open_channels(self) -> FakeChannels:
-        return FakeChannels(channel_from_record(r) for r in self.store.channels)
+        return FakeChannels(self.store.channels)
 
     def fetch_state(self) -> dict[str, dict[str, Any]]:
         return copy.deepcopy(self.store.fetch_state)
@@ -196,11 +196,11 @@ class FakeUnitOfWork(UnitOfWork):
 
     def _write(self, entry: dict[str, Any]) -> None:
         """Every record is built before the store changes, so a failure leaves it as it was."""
-        rooms = [room.as_record() for room in self.rooms.all()]
-        bookings = [booking.as_record() for booking in self.bookings.all()]
+        rooms = [self.rooms.stored(room) for room in self.rooms.all()]
+        bookings = [self.bookings.stored(booking) for booking in self.bookings.all()]
         entries = copy.deepcopy([*self._adopted, entry])
-        channels = (copy.deepcopy([c.as_record() for c in self._channels.all()]) if self._channels is not None
-                    else self.store.channels)
+        channels = (copy.deepcopy([self._channels.stored(c) for c in self._channels.all()])
+                    if self._channels is not None else self.store.channels)
         self.store.rooms, self.store.bookings = copy.deepcopy(rooms), copy.deepcopy(bookings)
         self.store.channels = channels
         self.store.entries += entries
@@ -212,12 +212,13 @@ class FakeUnitOfWork(UnitOfWork):
     def rollback(self) -> None:
         """Forget every change since the last commit (what leaving without commit means)."""
         self._replaced, self._adopted, self._channels = None, [], None
-        self.rooms = FakeRooms(room_from_record(r) for r in self.store.rooms)
-        self.bookings = FakeBookings((booking_from_record(b) for b in self.store.bookings), self.store.id_mark)
+        self.rooms = FakeRooms([room_from_record(r) for r in self.store.rooms], self.store.rooms)
+        self.bookings = FakeBookings([booking_from_record(b) for b in self.store.bookings], self.store.id_mark,
+                                     self.store.bookings)
 
     def state(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The hotel as it would be written: every room and booking record, in order."""
-        return [r.as_record() for r in self.rooms.all()], [b.as_record() for b in self.bookings.all()]
+        return [self.rooms.stored(r) for r in self.rooms.all()], [self.bookings.stored(b) for b in self.bookings.all()]
 
 
 def run_command(uow: FakeUnitOfWork, apply: Callable[[], object], label: object) -> bool:
@@ -244,3 +245,15 @@ def overlapping_pairs(uow: FakeUnitOfWork, today: date) -> set[tuple[str, str]]:
         tuple(sorted((a.id, b.id))) for a, b in combinations(active, 2)  # type: ignore[misc]
         if a.room == b.room and stays_overlap(a, b, today)
     }
+
+
+def hotel_of(rooms: list[Record], bookings: list[Record]) -> FakeUnitOfWork:
+    """A read-only unit of work holding exactly these records: the `source` of a `replace_all`
+    whose records keep their key order and unknown fields."""
+    return FakeUnitOfWork(store=FakeStore(copy.deepcopy(rooms), copy.deepcopy(bookings), exists=True), read_only=True)
+
+
+def replace_with(uow: UnitOfWork, rooms: list[Record], bookings: list[Record]) -> None:
+    """`uow.replace_all` with the hotel these records describe, laid out as they are."""
+    source = hotel_of(rooms, bookings)
+    uow.replace_all(source.rooms.all(), source.bookings.all(), source=source)

@@ -147,7 +147,7 @@ def desk_day(data: st.DataObject, uow: FakeUnitOfWork, clock: Clock) -> None:
 
 
 def records(uow: FakeUnitOfWork) -> dict[str, dict[str, Any]]:
-    return {b.id: copy.deepcopy(b.as_record()) for b in uow.bookings.all()}
+    return {b.id: copy.deepcopy(uow.bookings.stored(b)) for b in uow.bookings.all()}
 
 
 def check_cancellations(before: dict[str, dict[str, Any]], uow: FakeUnitOfWork, site: Site, fetched: Feed,
@@ -162,7 +162,7 @@ def check_cancellations(before: dict[str, dict[str, Any]], uow: FakeUnitOfWork, 
         if old is None:
             continue
         if old.get("channel") != site.channel.name:
-            assert booking.as_record() == old, f"{booking.id} is not {site.channel.name}'s, yet it changed"
+            assert uow.bookings.stored(booking) == old, f"{booking.id} is not {site.channel.name}'s, yet it changed"
             continue
         if old["status"] == booking.status.value or booking.status is not BookingStatus.CANCELLED:
             continue

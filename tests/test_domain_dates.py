@@ -174,7 +174,7 @@ def test_every_stamp_an_operation_writes_is_its_clocks_now() -> None:
     uow = hotel()
     clock = Clock(date(2026, 12, 1), "2026-12-01T08:00:00Z")
     change = desk.walk_in(uow, clock, "101", "Walker", 2)
-    stamps = {key: value for key, value in change.booking.as_record().items() if key.endswith("_at")}
+    stamps = {key: value for key, value in uow.bookings.stored(change.booking).items() if key.endswith("_at")}
     assert stamps and set(stamps.values()) == {clock.now}
 
 

@@ -93,7 +93,7 @@ def test_a_file_missing_at_load_and_created_before_commit_is_concurrent_edit(dat
     with JsonUnitOfWork(data) as uow:
         booking_id = uow.bookings.next_id()
         uow.bookings.add(Booking(booking_id, "101", "Ada", date(2026, 11, 27), date(2026, 11, 28),
-                                 BookingStatus.RESERVED, None))
+                                 BookingStatus.RESERVED))
         (data / "bookings.json").write_text("[]\n")
         with pytest.raises(ConcurrentEdit, match=r"bookings\.json: was created by another program"):
             uow.commit(["roomsync", "book"])

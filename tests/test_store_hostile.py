@@ -222,13 +222,13 @@ def test_a_surrogate_written_as_raw_utf8_bytes_is_named_too() -> None:
 
 def test_korean_text_whose_utf8_starts_with_0xed_is_not_mistaken_for_a_surrogate() -> None:
     (room,) = parse_rooms('[{"number": "101", "status": "CLEAN", "note": "한국 호텔"}]'.encode())
-    assert room.record["note"] == "한국 호텔"
+    assert room.details["note"] == "한국 호텔"
 
 
 def test_valid_surrogate_pairs_and_big_finite_numbers_pass_the_full_check() -> None:
     data = b'[{"number": "101", "status": "CLEAN", "note": "\\ud83d\\ude00", "rate": 1.7e308, "n": 1e-400}]'
     (room,) = parse_rooms(data)
-    assert room.record["note"] == "\U0001F600" and room.record["rate"] == 1.7e308
+    assert room.details["note"] == "\U0001F600" and room.details["rate"] == 1.7e308
 
 
 def test_check_hand_edit_returns_the_records_in_file_and_key_order() -> None:

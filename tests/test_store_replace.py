@@ -33,7 +33,7 @@ def data(tmp_path: Path) -> Path:
 
 def replace(data: Path) -> JsonUnitOfWork:
     with JsonUnitOfWork(data, create=True) as uow:
-        uow.replace_all([Room("201", RoomStatus.AVAILABLE, None, None)], [])
+        uow.replace_all([Room("201", RoomStatus.AVAILABLE)], [])
         uow.commit(["roomsync", "init", "--force"], at=AT)
     return uow
 

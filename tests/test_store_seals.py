@@ -186,8 +186,10 @@ def test_a_file_with_an_integer_beyond_64_bits_is_never_sealed_and_keeps_its_val
     full_checks.clear()
     with JsonUnitOfWork(data, read_only=True) as uow:
         room = uow.rooms.get("101")
-        assert room is not None and room.record is not None
-        assert room.record["code"] == 2**70 and type(room.record["code"]) is int
+        assert room is not None
+        record = uow.rooms.as_read["101"]
+        assert record["code"] == 2**70 and type(record["code"]) is int
+        assert room.details["code"] == 2**70 and type(room.details["code"]) is int
     assert full_checks == ["rooms.json"]
 
 
@@ -201,6 +203,7 @@ def test_the_sealed_path_reads_what_the_full_check_reads() -> None:
     full = records.load_bookings(content)
     sealed = records.load_bookings(content, sealed=True)
     assert full.exact and sealed.exact
-    assert [(b.id, b.room, b.guest, b.arrival, b.departure, b.status, b.record) for b in sealed.items] == \
-           [(b.id, b.room, b.guest, b.arrival, b.departure, b.status, b.record) for b in full.items]
+    assert [(b.id, b.room, b.guest, b.arrival, b.departure, b.status, b.details) for b in sealed.items] == \
+           [(b.id, b.room, b.guest, b.arrival, b.departure, b.status, b.details) for b in full.items]
+    assert sealed.records == full.records
     assert sealed.items[0].room == "101"

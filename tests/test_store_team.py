@@ -50,7 +50,7 @@ try:
         with JsonUnitOfWork(data, 2.0, create=action == "init", command=["roomsync", action]) as uow:
             if action == "init":
                 from roomsync.domain.model import Room
-                uow.replace_all([Room(n, RoomStatus.AVAILABLE, None, None) for n in ("101", "102")], [])
+                uow.replace_all([Room(n, RoomStatus.AVAILABLE) for n in ("101", "102")], [])
             else:
                 room = uow.rooms.get("102")
                 room.status = RoomStatus.DIRTY if room.status != RoomStatus.DIRTY else RoomStatus.CLEAN

@@ -19,7 +19,7 @@ def booking(
     id: str, arrival: date, departure: date, status: BookingStatus = BookingStatus.RESERVED,
     room: str = "101", guest: str = "Jane Doe", **fields: str,
 ) -> Booking:
-    return Booking(id, room, guest, arrival, departure, status, record=dict(fields))
+    return Booking(id, room, guest, arrival, departure, status, details=dict(fields))
 
 
 def test_one_event_per_booking_with_stable_uid_date_values_and_stamp() -> None:
@@ -79,7 +79,7 @@ def test_no_guest_name_or_channel_unless_details_are_asked_for() -> None:
 def test_stamps_come_from_updated_at_else_created_at_else_the_arrival_never_the_clock() -> None:
     def stamp(**fields: str) -> bytes:
         stayer = Booking("B", "101", "Jane Doe", date(2026, 12, 4), date(2026, 12, 6), BookingStatus.RESERVED,
-                         record=fields)
+                         details=fields)
         feed = room_feed("101", [stayer], today=TODAY)
         return next(line for line in feed.split(b"\r\n") if line.startswith(b"DTSTAMP:"))
 

@@ -13,6 +13,7 @@ from fakes import FakeStore, FakeUnitOfWork, booking_from_record
 from roomsync.domain.calendar import Clock
 from roomsync.domain.channels import Channel
 from roomsync.operations.sync import stale_warnings, sync, url_key
+from roomsync.storage import mapping
 
 TODAY = date(2026, 11, 27)
 CLOCK = Clock(TODAY, "2026-11-27T09:30:00Z")
@@ -30,7 +31,7 @@ def hotel(tmp_path: Path, *channels: tuple[str, bytes, str], bookings: list[dict
     for name, body, cancel_after in channels:
         path = tmp_path / f"{name}.ics"
         path.write_bytes(body)
-        store.channels.append(Channel(name, "101", str(path)).as_record() | {"cancel_after": cancel_after})
+        store.channels.append(mapping.channel_record(Channel(name, "101", str(path))) | {"cancel_after": cancel_after})
     return store
 
 
@@ -41,8 +42,8 @@ def opener(store: FakeStore) -> Any:
 
 
 def imported(booking_id: str, channel: str, uid: str, start: str, end: str) -> dict[str, Any]:
-    record = booking_from_record({"id": booking_id, "room": "101", "guest": "x", "arrival": start,
-                                  "departure": end, "status": "Reserved"}).as_record()
+    record = mapping.booking_record(booking_from_record({"id": booking_id, "room": "101", "guest": "x",
+                                                         "arrival": start, "departure": end, "status": "Reserved"}))
     return {**record, "channel": channel, "channel_uid": uid}
 
 

@@ -79,7 +79,7 @@ def stay(booking_id: str, number: str, arrive: int, leave: int, status: BookingS
          **extra: Any) -> Booking:
     """A booking of room `number` from T+arrive to T+leave."""
     booking = Booking(booking_id, number, f"Guest {booking_id}", d(arrive), d(leave), status)
-    booking.extra = {**booking.as_record(), **extra}
+    booking.details = dict(extra)
     return booking
 
 
@@ -127,7 +127,7 @@ def status(uow: FakeUnitOfWork, number: str) -> RoomStatus:
 def booking_record(uow: FakeUnitOfWork, booking_id: str) -> dict[str, Any]:
     found = uow.bookings.get(booking_id)
     assert found is not None, booking_id
-    return found.as_record()
+    return uow.bookings.stored(found)
 
 
 def room_status_changes(entry: Entry) -> dict[str, str]:

@@ -85,7 +85,7 @@ def test_amend_corrects_the_guest_name_of_any_booking_history_included(booking_i
     uow = sample()
     before = booking_record(uow, booking_id)
     made, entry = change(uow, ops.amend, booking_id, guest=f"Corrected {booking_id}")
-    after = made.booking.as_record()
+    after = uow.bookings.stored(made.booking)
     assert after["guest"] == f"Corrected {booking_id}"
     assert {k: after[k] for k in ("arrival", "departure", "status")} == \
         {k: before[k] for k in ("arrival", "departure", "status")}
@@ -186,7 +186,7 @@ def test_undo_checkin_makes_the_booking_reserved_without_checked_in_at_in_one_co
     change(uow, desk.check_in, "101")
     assert "checked_in_at" in booking_record(uow, KATHERINE)
     made, entry = change(uow, ops.undo_check_in, KATHERINE)
-    assert made.booking.status is BS.RESERVED and "checked_in_at" not in made.booking.as_record()
+    assert made.booking.status is BS.RESERVED and "checked_in_at" not in uow.bookings.stored(made.booking)
     assert "checked_in_at" not in booking_record(uow, KATHERINE)
     assert room_status_changes(entry) == {"101": "RESERVED"}
     assert booking_changes(entry, KATHERINE)["status"] == "Reserved"
@@ -199,7 +199,7 @@ def test_undo_checkin_makes_the_booking_reserved_without_checked_in_at_in_one_co
 def test_undo_checkin_rederives_the_room(booking: Any, after: RoomStatus) -> None:
     uow = hand_made(rooms(("101", RS.OCCUPIED)), [booking])
     made, _ = change(uow, ops.undo_check_in, booking.id)
-    assert "checked_in_at" not in made.booking.as_record() and status(uow, "101") is after
+    assert "checked_in_at" not in uow.bookings.stored(made.booking) and status(uow, "101") is after
 
 
 @pytest.mark.parametrize(("booking_id", "code"), [

@@ -67,8 +67,8 @@ def test_init_force_replaces_the_hotel_keeps_the_trail_and_never_reissues_an_id(
 def test_book_due_today_adds_a_stamped_reservation_and_reserves_the_room_in_one_commit() -> None:
     uow = sample()
     made, entry = change(uow, desk.book, "102", "Jean Sammet", d(0), nights=2)
-    record = made.booking.as_record()
-    assert record["id"] == "B-000013" and uow.bookings.all()[-1].as_record() == record  # appended
+    record = uow.bookings.stored(made.booking)
+    assert record["id"] == "B-000013" and uow.bookings.stored(uow.bookings.all()[-1]) == record  # appended
     assert (record["room"], record["guest"], record["arrival"], record["departure"], record["status"]) == (
         "102", "Jean Sammet", d(0).isoformat(), d(2).isoformat(), "Reserved")
     assert record["created_at"] == record["updated_at"] == NOW
@@ -140,7 +140,7 @@ def test_checkin_of_the_due_reservation_occupies_the_room_in_the_same_commit() -
     uow = sample()
     made, entry = change(uow, desk.check_in, "101")
     assert made.booking.id == KATHERINE and made.booking.status is BS.CHECKED_IN
-    assert made.booking.as_record()["checked_in_at"] == NOW
+    assert uow.bookings.stored(made.booking)["checked_in_at"] == NOW
     assert status(uow, "101") is RS.OCCUPIED
     assert uow.bookings.get(FRANCES).status is BS.RESERVED  # type: ignore[union-attr]
     assert room_status_changes(entry) == {"101": "OCCUPIED"}
@@ -203,7 +203,7 @@ def test_checkin_refusals_on_hand_made_rooms(hotel_rooms: list[tuple[str, RoomSt
 def test_walk_in_creates_and_checks_in_a_booking_in_one_commit() -> None:
     uow = sample()
     made, entry = change(uow, desk.walk_in, "102", "Walk In", 2)
-    record = made.booking.as_record()
+    record = uow.bookings.stored(made.booking)
     assert (record["id"], record["room"], record["guest"], record["status"]) == (
         "B-000013", "102", "Walk In", "CheckedIn")
     assert (made.booking.arrival, made.booking.departure) == (d(0), d(2))
@@ -250,7 +250,7 @@ def test_checkout_finishes_the_stay_and_leaves_the_room_dirty(options: dict[str,
     uow = sample()
     made, entry = change(uow, desk.check_out, "301", **options)
     assert made.booking.id == ADA and made.booking.status is BS.CHECKED_OUT
-    assert made.booking.as_record()["checked_out_at"] == NOW
+    assert uow.bookings.stored(made.booking)["checked_out_at"] == NOW
     assert room_status_changes(entry) == {"301": "DIRTY"}
     assert reasons(entry)["301"] == f"Guest checked out ({ADA})"
 
@@ -289,7 +289,7 @@ def test_a_whole_stay_book_checkin_checkout_housekeeping_leaves_no_problem() -> 
 def test_cancel_frees_the_room_with_the_rules_reason() -> None:
     uow = sample()
     made, entry = change(uow, desk.cancel, KATHERINE)
-    assert made.booking.status is BS.CANCELLED and made.booking.as_record()["updated_at"] == NOW
+    assert made.booking.status is BS.CANCELLED and uow.bookings.stored(made.booking)["updated_at"] == NOW
     assert room_status_changes(entry) == {"101": "AVAILABLE"}
     assert reasons(entry)["101"] == "No active reservations found"
 
@@ -341,7 +341,7 @@ def test_delete_removes_the_booking_and_rederives_its_room_in_one_commit() -> No
     uow = sample()
     removed = booking_record(uow, DONALD)
     made, entry = change(uow, desk.delete, DONALD)
-    assert made.booking.as_record() == removed and uow.bookings.get(DONALD) is None
+    assert uow.bookings.stored(made.booking) == removed and uow.bookings.get(DONALD) is None
     assert len(uow.bookings.all()) == 11
     assert room_status_changes(entry) == {"204": "AVAILABLE"}
     assert booking_changes(entry, DONALD) == {None: None}

@@ -40,10 +40,10 @@ RS, BS = RoomStatus, BookingStatus
 def test_book_by_type_takes_the_first_free_room_of_that_type_in_the_same_commit() -> None:
     uow = sample()
     made, entry = change(uow, ops.book_by_type, "double", "Linus Torvalds", d(0), nights=2)
-    record = made.booking.as_record()
+    record = uow.bookings.stored(made.booking)
     assert (record["id"], record["room"], record["departure"], record["status"]) == (
         "B-000013", "102", d(2).isoformat(), "Reserved")
-    assert uow.bookings.all()[-1].as_record() == record  # appended
+    assert uow.bookings.stored(uow.bookings.all()[-1]) == record  # appended
     assert room_status_changes(entry) == {"102": "RESERVED"}
 
 
@@ -102,7 +102,7 @@ def test_move_a_reservation_rederives_both_rooms_in_one_commit() -> None:
     uow = sample()
     before = booking_record(uow, KATHERINE)
     made, entry = change(uow, ops.move, KATHERINE, "102")
-    after = made.booking.as_record()
+    after = uow.bookings.stored(made.booking)
     assert after["room"] == "102"
     assert {k: v for k, v in after.items() if k not in ("room", "updated_at")} == \
         {k: v for k, v in before.items() if k not in ("room", "updated_at")}  # dates, status kept

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import mark_dirty
-from fakes import booking_from_record, room_from_record
+from fakes import booking_from_record, replace_with, room_from_record
 
 from roomsync.domain.model import Booking, BookingStatus, RoomStatus
 from roomsync.errors import DataInvalid, Refused, WriteFailed
@@ -80,7 +80,7 @@ class UnitOfWorkContract:
 
     def seed(self) -> dict[str, Any]:
         with self.open(create=True) as uow:
-            uow.replace_all([room_from_record(r) for r in ROOMS], [booking_from_record(b) for b in BOOKINGS])
+            replace_with(uow, ROOMS, BOOKINGS)
             entry = uow.commit(["roomsync", "seed"])
         assert entry is not None
         return entry
@@ -88,8 +88,8 @@ class UnitOfWorkContract:
     def snapshot(self) -> tuple[Any, ...]:
         """Everything a store holds, read through a fresh read-only unit of work."""
         with self.open(read_only=True) as uow:
-            return ([(r.as_record(), list(r.as_record())) for r in uow.rooms.all()],
-                    [(b.as_record(), list(b.as_record())) for b in uow.bookings.all()],
+            return ([(uow.rooms.stored(r), list(uow.rooms.stored(r))) for r in uow.rooms.all()],
+                    [(uow.bookings.stored(b), list(uow.bookings.stored(b))) for b in uow.bookings.all()],
                     uow.history(), uow.id_mark())
 
     def next_id_of_a_fresh_unit_of_work(self) -> str:
@@ -201,7 +201,7 @@ class UnitOfWorkContract:
         assert [(c["room"], c["old"] is None, c["new"] is None) for c in entry["changes"]] == [
             ("201", False, True), ("301", True, False)]
         with self.open(read_only=True) as again:
-            assert [r.as_record() for r in again.rooms.all()][1:] == [
+            assert [again.rooms.stored(r) for r in again.rooms.all()][1:] == [
                 {"number": "101", "status": "DIRTY"}, {"number": "301", "status": "AVAILABLE", "floor": 3}]
             assert ids(again.bookings.for_room("201")) == ["B-000003"]  # history keeps the number
 
@@ -302,8 +302,8 @@ class UnitOfWorkContract:
             assert room is not None
             room.status = RoomStatus.CLEAN
             uow.rooms.save(room, "Housekeeping")
-            listed = [{"booking": made.id, "field": None, "old": None, "new": made.as_record(), "line": 1},
-                      {"booking": made.id, "field": None, "old": made.as_record(), "new": None, "line": 2},
+            listed = [{"booking": made.id, "field": None, "old": None, "new": uow.bookings.stored(made), "line": 1},
+                      {"booking": made.id, "field": None, "old": uow.bookings.stored(made), "new": None, "line": 2},
                       {"room": "101", "field": "status", "old": "DIRTY", "new": "CLEAN", "line": 3}]
             entry = uow.commit(["roomsync", "batch"], changes=listed)
         assert entry is not None and entry["changes"] == listed and entry["booking_id_mark"] == 8
@@ -440,7 +440,7 @@ class UnitOfWorkContract:
                   "booking_id_mark": 40, "commit": "0" * 32}]
         for _ in range(2):
             with self.open(create=True) as uow:
-                uow.replace_all([room_from_record(r) for r in ROOMS], [booking_from_record(b) for b in BOOKINGS])
+                replace_with(uow, ROOMS, BOOKINGS)
                 uow.adopt_history(trail, 40)
                 uow.commit(["roomsync", "import"])
         with self.open(read_only=True) as uow:
@@ -464,8 +464,9 @@ class UnitOfWorkContract:
     def test_unknown_fields_and_key_order_survive_a_round_trip(self) -> None:
         self.seed()
         with self.open(read_only=True) as uow:
-            assert [(r.as_record(), list(r.as_record())) for r in uow.rooms.all()] == [(r, list(r)) for r in ROOMS]
-            assert [(b.as_record(), list(b.as_record())) for b in uow.bookings.all()] == [
+            assert [(uow.rooms.stored(r), list(uow.rooms.stored(r))) for r in uow.rooms.all()] == [
+                (r, list(r)) for r in ROOMS]
+            assert [(uow.bookings.stored(b), list(uow.bookings.stored(b))) for b in uow.bookings.all()] == [
                 (b, list(b)) for b in BOOKINGS]
         with self.open() as uow:
             room = uow.rooms.get("201")
@@ -478,8 +479,8 @@ class UnitOfWorkContract:
             uow.bookings.save(booking)
             uow.commit(["roomsync", "stamp"])
         with self.open(read_only=True) as uow:
-            rooms = [r.as_record() for r in uow.rooms.all()]
-            bookings = [b.as_record() for b in uow.bookings.all()]
+            rooms = [uow.rooms.stored(r) for r in uow.rooms.all()]
+            bookings = [uow.bookings.stored(b) for b in uow.bookings.all()]
         assert rooms[:2] == ROOMS[:2] and list(rooms[2]) == list(ROOMS[2])
         assert rooms[2] == {**ROOMS[2], "status": "DIRTY"}
         assert bookings[:4] == BOOKINGS[:4]

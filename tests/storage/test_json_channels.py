@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import booking_from_record, room_from_record
+from fakes import replace_with
 
 from roomsync.domain.channels import Channel
 from roomsync.errors import ConcurrentEdit, DataInvalid
@@ -23,7 +23,7 @@ GOOD = {"name": "booking", "room": "101", "url": "https://x.example/a.ics", "can
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     with JsonUnitOfWork(tmp_path, create=True) as uow:
-        uow.replace_all([room_from_record(r) for r in ROOMS], [booking_from_record(b) for b in BOOKINGS])
+        replace_with(uow, ROOMS, BOOKINGS)
         uow.commit(["roomsync", "seed"])
     return tmp_path
 

@@ -86,17 +86,21 @@ class ChangeLog:
 
     def _states(self, item: Room | Booking | Channel, *, gone: bool) -> tuple[str, str, Any, Any, str | None]:
         """(kind, key, record after the lines before, record now, reason of a status change)."""
-        now = None if gone else item.as_record()
+        uow = self.uow
+        reason = None
         if isinstance(item, Channel):
-            kind, key, new, reason = "channel", item.name, item.name in self.uow.channels.added, None
+            kind, key, new = "channel", item.name, item.name in uow.channels.added
+            now, as_read = uow.channels.stored(item), uow.channels.as_read
         elif isinstance(item, Booking):
-            kind, key, new, reason = "booking", item.id, item.id in self.uow.bookings.added, None
+            kind, key, new = "booking", item.id, item.id in uow.bookings.added
+            now, as_read = uow.bookings.stored(item), uow.bookings.as_read
         else:
-            kind, key, new = "room", item.number, item.number in self.uow.rooms.added
-            saved = self.uow.rooms.saved.get(item.number)
+            kind, key, new = "room", item.number, item.number in uow.rooms.added
+            now, as_read = uow.rooms.stored(item), uow.rooms.as_read
+            saved = uow.rooms.saved.get(item.number)
             reason = saved[1] if saved else None
-        before = self.last.get((kind, key), None if new else item.record)
-        return kind, key, before, now, reason
+        before = self.last.get((kind, key), None if new else as_read.get(key))
+        return kind, key, before, None if gone else now, reason
 
 
 def pending(uow: UnitOfWork, line: Line) -> tuple[int, ...]:

@@ -134,12 +134,12 @@ class Done:
     """The first record touched left the hotel (`delete`, `room remove`)."""
 
 
-def stay_done(change: BookingChange, *, removed: bool = False) -> Done:
-    return Done(change_document(change), (change.booking, change.from_room, change.room), removed)
+def stay_done(uow: UnitOfWork, change: BookingChange, *, removed: bool = False) -> Done:
+    return Done(change_document(uow, change), (change.booking, change.from_room, change.room), removed)
 
 
-def room_done(room: Room, *, removed: bool = False) -> Done:
-    return Done(room_document(room), (room,), removed)
+def room_done(uow: UnitOfWork, room: Room, *, removed: bool = False) -> Done:
+    return Done(room_document(uow, room), (room,), removed)
 
 
 class Line(BaseModel):
@@ -170,7 +170,7 @@ class BookLine(Line):
         book_usage(self.room, self.room_type, self.departure, self.nights)
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(book_stay(uow, clock, self.room, self.room_type, self.guest, self.arrival,
+        return stay_done(uow, book_stay(uow, clock, self.room, self.room_type, self.guest, self.arrival,
                                    self.departure, self.nights))
 
 
@@ -186,7 +186,7 @@ class CheckInLine(Line):
         checkin_usage(self.walk_in, self.guest, self.nights, self.booking)
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(check_in_guest(uow, clock, self.room, booking=self.booking, force=self.force,
+        return stay_done(uow, check_in_guest(uow, clock, self.room, booking=self.booking, force=self.force,
                                         walk_in=self.walk_in, guest=self.guest, nights=self.nights))
 
 
@@ -195,28 +195,28 @@ class CheckOutLine(Line):
     booking: Text | None = None
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(ops.check_out(uow, clock, self.room, booking_id=self.booking))
+        return stay_done(uow, ops.check_out(uow, clock, self.room, booking_id=self.booking))
 
 
 class CancelLine(Line):
     booking: Text
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(ops.cancel(uow, clock, self.booking))
+        return stay_done(uow, ops.cancel(uow, clock, self.booking))
 
 
 class NoShowLine(Line):
     booking: Text
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(ops.no_show(uow, clock, self.booking))
+        return stay_done(uow, ops.no_show(uow, clock, self.booking))
 
 
 class DeleteLine(Line):
     booking: Text
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(ops.delete(uow, clock, self.booking), removed=True)
+        return stay_done(uow, ops.delete(uow, clock, self.booking), removed=True)
 
 
 class HousekeepingLine(Line):
@@ -225,7 +225,7 @@ class HousekeepingLine(Line):
     force: Flag = False
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return room_done(ops.housekeeping(uow, clock, self.room, RoomStatus(self.status), force=self.force))
+        return room_done(uow, ops.housekeeping(uow, clock, self.room, RoomStatus(self.status), force=self.force))
 
 
 class MoveLine(Line):
@@ -234,7 +234,7 @@ class MoveLine(Line):
     force: Flag = False
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(stay_ops.move(uow, clock, self.booking, self.room, force=self.force))
+        return stay_done(uow, stay_ops.move(uow, clock, self.booking, self.room, force=self.force))
 
 
 class AmendLine(Line):
@@ -248,7 +248,7 @@ class AmendLine(Line):
         amend_usage(self.arrival, self.departure, self.nights, self.guest)
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(stay_ops.amend(uow, clock, self.booking, arrival=self.arrival, departure=self.departure,
+        return stay_done(uow, stay_ops.amend(uow, clock, self.booking, arrival=self.arrival, departure=self.departure,
                                         nights=self.nights, guest=self.guest))
 
 
@@ -256,14 +256,14 @@ class UndoCheckInLine(Line):
     booking: Text
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(stay_ops.undo_check_in(uow, clock, self.booking))
+        return stay_done(uow, stay_ops.undo_check_in(uow, clock, self.booking))
 
 
 class ReinstateLine(Line):
     booking: Text
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return stay_done(stay_ops.reinstate(uow, clock, self.booking))
+        return stay_done(uow, stay_ops.reinstate(uow, clock, self.booking))
 
 
 class RoomAddLine(Line):
@@ -273,7 +273,7 @@ class RoomAddLine(Line):
     status: StartingStatus = NewRoomStatus.AVAILABLE.value
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return room_done(room_ops.add_room(uow, clock, self.number, room_type=self.room_type, floor=self.floor,
+        return room_done(uow, room_ops.add_room(uow, clock, self.number, room_type=self.room_type, floor=self.floor,
                                            status=RoomStatus(self.status)))
 
 
@@ -281,7 +281,7 @@ class RoomRemoveLine(Line):
     number: RoomNumber
 
     def run(self, uow: UnitOfWork, clock: Clock) -> Done:
-        return room_done(room_ops.remove_room(uow, self.number), removed=True)
+        return room_done(uow, room_ops.remove_room(uow, self.number), removed=True)
 
 
 class ChannelAddLine(Line):
@@ -304,7 +304,7 @@ class ChannelAddLine(Line):
         from roomsync.operations import channel_admin
 
         channel = channel_admin.add_channel(uow, self.name, self.room, self.url, self.cancel_after)
-        return Done({"channel": channel_admin.shown_channel(channel)}, (channel,))
+        return Done({"channel": channel_admin.shown_channel(uow, channel)}, (channel,))
 
 
 class ChannelRemoveLine(Line):
@@ -315,7 +315,7 @@ class ChannelRemoveLine(Line):
         from roomsync.operations import channel_admin
 
         channel = channel_admin.remove_channel(uow, self.name)
-        return Done({"channel": channel_admin.shown_channel(channel)}, (channel,), removed=True)
+        return Done({"channel": channel_admin.shown_channel(uow, channel)}, (channel,), removed=True)
 
 
 LINES: dict[str, type[Line]] = {

@@ -46,7 +46,7 @@ def add(ctx: typer.Context, name: NameArg,
     with desk.unit_of_work() as uow:
         channel = admin.add_channel(uow, name, room, url, cancel_after)
         uow.commit(desk.command_line, at=desk.clock.now)
-    shown = admin.shown_channel(channel)
+        shown = admin.shown_channel(uow, channel)
     if desk.json:
         emit_json({"channel": shown})
     else:
@@ -60,7 +60,7 @@ def list_(ctx: typer.Context) -> None:
     desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         state = uow.fetch_state()
-        items = [admin.listed_channel(c, state.get(c.name, {})) for c in uow.channels.all()]
+        items = [admin.listed_channel(uow, c, state.get(c.name, {})) for c in uow.channels.all()]
     if desk.json:
         emit_json(items)
         return
@@ -84,8 +84,9 @@ def remove(ctx: typer.Context, name: NameArg) -> None:
     with desk.unit_of_work() as uow:
         channel = admin.remove_channel(uow, name)
         uow.commit(desk.command_line, at=desk.clock.now)
+        shown = admin.shown_channel(uow, channel)
     if desk.json:
-        emit_json({"channel": admin.shown_channel(channel)})
+        emit_json({"channel": shown})
     else:
         say(f"Removed channel {channel.name}; its bookings stay in room {channel.room}.")
 

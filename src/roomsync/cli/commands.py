@@ -46,18 +46,18 @@ TERMINAL_LIMIT = 100
 """Bookings a terminal shows by default: the latest, since a long history would scroll away."""
 
 
-def change_document(change: ops.BookingChange) -> dict[str, Any]:
+def change_document(uow: UnitOfWork, change: ops.BookingChange) -> dict[str, Any]:
     """What a booking operation's `--json` prints (and `batch` prints for its line): the
     booking and its room as stored, and for a move the room left behind."""
-    document = {"booking": stored(change.booking), "room": stored(change.room)}
+    document = {"booking": stored(uow, change.booking), "room": stored(uow, change.room)}
     if change.moved:
-        document["from_room"] = stored(change.from_room)
+        document["from_room"] = stored(uow, change.from_room)
     return document
 
 
-def show_change(desk: CommandSettings, change: ops.BookingChange, summary: str) -> None:
+def show_change(desk: CommandSettings, document: dict[str, Any], change: ops.BookingChange, summary: str) -> None:
     if desk.json:
-        emit_json(change_document(change))
+        emit_json(document)
         return
     origin = f", from room {change.from_room.number} (now {change.from_room.status.value})" \
         if change.moved and change.from_room else ""
@@ -71,7 +71,8 @@ def change_stay(desk: CommandSettings, operation: Callable[..., ops.BookingChang
     with desk.unit_of_work() as uow:
         change = operation(uow, desk.clock, *args, **kwargs)
         uow.commit(desk.command_line, at=desk.clock.now)
-    show_change(desk, change, summary(change.booking))
+        document = change_document(uow, change)
+    show_change(desk, document, change, summary(change.booking))
 
 
 def departure_or_nights(departure: date | None, nights: int | None) -> None:
@@ -174,8 +175,9 @@ def rooms(ctx: typer.Context) -> None:
     desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         rows = queries.room_rows(uow, desk.today)
+        listed = [uow.rooms.stored(row.room) for row in rows]
     if desk.json:
-        emit_json([row.room.as_record() for row in rows])
+        emit_json(listed)
         return
     render.table(["Room", "Type", "Status", "Drift", "In house", "Due today"],
           [[row.room.number, row.room.type or "", row.room.status.value,
@@ -202,12 +204,13 @@ def bookings(ctx: typer.Context,
     desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.find_bookings(uow, desk.today, room=room, status=status, on=on, guest=guest)
-    if limit is None and not desk.json and render.on_terminal():
-        limit = TERMINAL_LIMIT
-    hidden = max(0, len(found) - limit) if limit else 0
-    shown = found[hidden:]
+        if limit is None and not desk.json and render.on_terminal():
+            limit = TERMINAL_LIMIT
+        hidden = max(0, len(found) - limit) if limit else 0
+        shown = found[hidden:]
+        listed = [uow.bookings.stored(b) for b in shown]
     if desk.json:
-        emit_json([b.as_record() for b in shown])
+        emit_json(listed)
         return
     if hidden:
         say(f"{hidden} earlier match(es) not shown; --limit 0 shows all.")
@@ -222,17 +225,22 @@ def show(ctx: typer.Context,
     desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.room_or_booking(uow, key, desk.today)
+        if isinstance(found, queries.BookingDetail):
+            document: dict[str, Any] = {"booking": uow.bookings.stored(found.booking),
+                                        "room": stored(uow, found.room)}
+        else:
+            document = {"room": uow.rooms.stored(found.room), "expected_status": found.expected.value,
+                        "bookings": [uow.bookings.stored(b) for b in found.bookings]}
     if isinstance(found, queries.BookingDetail):
         if desk.json:
-            emit_json({"booking": found.booking.as_record(), "room": stored(found.room)})
+            emit_json(document)
             return
         b, room = found.booking, found.room
         where = f"room {b.room} ({room.status.value})" if room else f"room {b.room} (no such room)"
         say(f"Booking {b.id}: {b.guest}, {where}, {b.arrival} to {b.departure}, {b.status.value}")
         return
     if desk.json:
-        emit_json({"room": found.room.as_record(), "expected_status": found.expected.value,
-                   "bookings": [b.as_record() for b in found.bookings]})
+        emit_json(document)
         return
     kind = f" ({found.room.type})" if found.room.type else ""
     say(f"Room {found.room.number}{kind}: {found.room.status.value}")
@@ -312,8 +320,9 @@ def housekeeping(ctx: typer.Context, room: RoomArg, status: RoomStatusArg,
     with desk.unit_of_work() as uow:
         found = ops.housekeeping(uow, desk.clock, room, wanted, force=force)
         uow.commit(desk.command_line, at=desk.clock.now)
+        document = room_document(uow, found)
     if desk.json:
-        emit_json(room_document(found))
+        emit_json(document)
     else:
         shown = "" if found.status is wanted else f" (shown {found.status.value}: a reservation is due)"
         say(f"Room {found.number} is now {wanted.value}{shown}.")

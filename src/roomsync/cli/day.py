@@ -44,8 +44,10 @@ def arrivals(ctx: typer.Context, on: OnDay = None) -> None:
     day = on or desk.today
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.arrivals(uow, day)
+        listed = [{"booking": stored(uow, a.booking), "room": stored(uow, a.room), "readiness": a.readiness}
+                  for a in found]
     if desk.json:
-        emit_json([{"booking": stored(a.booking), "room": stored(a.room), "readiness": a.readiness} for a in found])
+        emit_json(listed)
         return
     urgent = sorted(found, key=lambda a: views.READINESS.index(a.readiness))
     render.table(["Booking", "Room", "Guest", "Nights", "Readiness"],
@@ -62,8 +64,9 @@ def departures(ctx: typer.Context, on: OnDay = None) -> None:
     day = on or desk.today
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.departures(uow, day, desk.today)
+        listed = [{"booking": stored(uow, d.booking), "room": stored(uow, d.room), "state": d.state} for d in found]
     if desk.json:
-        emit_json([{"booking": stored(d.booking), "room": stored(d.room), "state": d.state} for d in found])
+        emit_json(listed)
         return
     render.table(["Booking", "Room", "Guest", "Departure", "State"],
           [[d.booking.id, d.booking.room, d.booking.guest, d.booking.departure.isoformat(),
@@ -77,9 +80,10 @@ def inhouse(ctx: typer.Context) -> None:
     desk = CommandSettings.of(ctx)
     with desk.unit_of_work(read_only=True) as uow:
         found = queries.in_house(uow, desk.today)
+        listed = [{"booking": stored(uow, g.booking), "room": stored(uow, g.room), "nights": g.nights,
+                   "overstay": g.overstay} for g in found]
     if desk.json:
-        emit_json([{"booking": stored(g.booking), "room": stored(g.room), "nights": g.nights,
-                    "overstay": g.overstay} for g in found])
+        emit_json(listed)
         return
     render.table(["Booking", "Room", "Guest", "Arrived", "Due out", "Nights", "Overstay"],
           [[g.booking.id, g.booking.room, g.booking.guest, g.booking.arrival.isoformat(),
@@ -95,8 +99,9 @@ def availability(ctx: typer.Context, *, arrival: Annotated[date, day_option("--a
     leave = departure_from(arrival, departure, nights)
     with desk.unit_of_work(read_only=True) as uow:
         free = ops.bookable_rooms(uow, desk.today, arrival, leave, room_type)
+        listed = [uow.rooms.stored(room) for room in free]
     if desk.json:
-        emit_json([room.as_record() for room in free])
+        emit_json(listed)
         return
     render.table(["Room", "Type", "Status now", "Note"],
           [[r.number, r.type or "", r.status.value,

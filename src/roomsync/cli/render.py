@@ -17,6 +17,7 @@ from roomsync.domain.reconcile import Finding, Fix, Report
 
 if TYPE_CHECKING:
     from roomsync.operations.stay_changes import NightAudit
+    from roomsync.storage.base import UnitOfWork
 
 
 def emit_json(document: Any) -> None:
@@ -46,13 +47,16 @@ def colour_shown() -> bool:
     return on_terminal() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def stored(obj: Room | Booking | None) -> dict[str, Any] | None:
-    return obj.as_record() if obj is not None else None
+def stored(uow: UnitOfWork, obj: Room | Booking | None) -> dict[str, Any] | None:
+    """A room or booking as its store holds it (as the next commit writes it)."""
+    if obj is None:
+        return None
+    return uow.rooms.stored(obj) if isinstance(obj, Room) else uow.bookings.stored(obj)
 
 
-def room_document(room: Room) -> dict[str, Any]:
+def room_document(uow: UnitOfWork, room: Room) -> dict[str, Any]:
     """What `housekeeping`, `room add` and `room remove` print with `--json` (and in `batch`)."""
-    return {"room": room.as_record()}
+    return {"room": uow.rooms.stored(room)}
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None,

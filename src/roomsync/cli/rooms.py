@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from roomsync.cli.command import CommandSettings, desk_command
 from roomsync.cli.options import RoomArg
 from roomsync.cli.render import emit_json, room_document, say
-from roomsync.domain.model import Room, RoomStatus
+from roomsync.domain.model import RoomStatus
 from roomsync.operations import rooms as ops
 
 
@@ -24,9 +24,9 @@ class NewRoomStatus(StrEnum):
     OUT_OF_SERVICE = "OUT_OF_SERVICE"
 
 
-def answer(desk: CommandSettings, room: Room, line: str) -> None:
+def answer(desk: CommandSettings, document: dict[str, Any], line: str) -> None:
     if desk.json:
-        emit_json(room_document(room))
+        emit_json(document)
     else:
         say(line)
 
@@ -45,7 +45,8 @@ def add(ctx: typer.Context,
         room = ops.add_room(uow, desk.clock, number, room_type=room_type, floor=floor,
                             status=RoomStatus(status.value))
         uow.commit(desk.command_line, at=desk.clock.now)
-    answer(desk, room, f"Added room {room.number}{f' ({room.type})' if room.type else ''}: {room.status.value}.")
+        document = room_document(uow, room)
+    answer(desk, document, f"Added room {room.number}{f' ({room.type})' if room.type else ''}: {room.status.value}.")
 
 
 @desk_command("remove", group="room", example="roomsync room remove 101")
@@ -55,4 +56,5 @@ def remove(ctx: typer.Context, number: RoomArg) -> None:
     with desk.unit_of_work() as uow:
         room = ops.remove_room(uow, number)
         uow.commit(desk.command_line, at=desk.clock.now)
-    answer(desk, room, f"Removed room {room.number}.")
+        document = room_document(uow, room)
+    answer(desk, document, f"Removed room {room.number}.")

@@ -72,7 +72,7 @@ class Channel:
 
     `conflicts` are the CHANNEL_CONFLICT problems the last good fetch found, kept until a
     later good fetch no longer finds them, so the nightly `validate` keeps failing on them.
-    `record` is the record as read (key order and unknown fields kept on rewrite).
+    `details` are the other facts kept on it (fields roomsync does not know), in their order.
     """
 
     name: str
@@ -80,19 +80,7 @@ class Channel:
     url: str
     cancel_after: timedelta = DEFAULT_CANCEL_AFTER
     conflicts: list[dict[str, Any]] = field(default_factory=list)
-    record: dict[str, Any] | None = None
-
-    def as_record(self) -> dict[str, Any]:
-        """The record to store: the one read with the known fields updated in place, new
-        ones appended (a hand-written `cancel_after` spelling is kept while it still holds)."""
-        base = dict(self.record or {})
-        written = base.get("cancel_after")
-        same = isinstance(written, str) and parse_duration(written) == self.cancel_after
-        core = {"name": self.name, "room": self.room, "url": self.url,
-                "cancel_after": written if same else duration_text(self.cancel_after),
-                "conflicts": self.conflicts}
-        base.update(core)
-        return base
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 def _squeezed(text: str) -> str:

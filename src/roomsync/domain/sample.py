@@ -48,15 +48,13 @@ def sample_hotel(day: date, now: str) -> tuple[list[Room], list[Booking]]:
     for floor, numbers in FLOORS.items():
         for number, room_type in numbers:
             status = CLOSED.get(number, RoomStatus.AVAILABLE)
-            rooms.append(Room(number, status, room_type, {"number": number, "status": status.value,
-                                                        "type": room_type, "floor": floor}))
+            rooms.append(Room(number, status, room_type, {"floor": floor}))
     bookings = []
     for number, guest, offset, nights, stay_status in STAYS:
         subject = f"The demo hotel dated {day}: the stay of {guest} in room {number}"
         arrival = add_days(day, offset, f"{subject}: its arrival")
         departure = add_days(arrival, nights, f"{subject}: its departure")
         booking = Booking("", number, guest, arrival, departure, stay_status)
-        booking.extra = {"id": "", "room": number, "guest": guest, "arrival": "", "departure": "", "status": ""}
         booking.stamp("created_at", now)
         bookings.append(booking)
     by_room: dict[str, list[Booking]] = {}

@@ -54,8 +54,8 @@ def add_channel(uow: UnitOfWork, name: str, room: str, url: str, cancel_after: s
         raise Refused("UNKNOWN_ROOM", f"Room {room} does not exist; a channel sells one existing room "
                                       f"(see 'roomsync rooms').")
     channel = Channel(check_name(name), room, stored_url(url), span)
-    channel.record = {"name": name, "room": room, "url": channel.url, "cancel_after": cancel_after, "conflicts": []}
-    uow.channels.add(channel)
+    uow.channels.add(channel, {"name": name, "room": room, "url": channel.url, "cancel_after": cancel_after,
+                               "conflicts": []})
     return channel
 
 
@@ -66,20 +66,20 @@ def remove_channel(uow: UnitOfWork, name: str) -> Channel:
     return channel
 
 
-def shown_channel(channel: Channel) -> dict[str, Any]:
+def shown_channel(uow: UnitOfWork, channel: Channel) -> dict[str, Any]:
     """The stored object with the URL shown without its secret."""
     from roomsync.channels.urls import shown_url
 
-    record = channel.as_record()
+    record = uow.channels.stored(channel)
     record["url"] = shown_url(channel.url)
     return record
 
 
-def listed_channel(channel: Channel, cached: dict[str, Any]) -> dict[str, Any]:
+def listed_channel(uow: UnitOfWork, channel: Channel, cached: dict[str, Any]) -> dict[str, Any]:
     """`channel list --json`'s object: the stored one with its last fetch and last good fetch."""
     from roomsync.operations.sync import url_key
 
-    item = shown_channel(channel)
+    item = shown_channel(uow, channel)
     if cached.get("url") != url_key(channel.url) or not isinstance(cached.get("at"), str):
         item["last_fetch"], item["last_good_fetch"] = None, None
         return item

@@ -91,7 +91,6 @@ def init(uow: UnitOfWork, clock: Clock, *, sample: bool, force: bool) -> tuple[i
 def new_booking(uow: UnitOfWork, room: str, guest: str, arrival: date, departure: date, clock: Clock) -> Booking:
     booking_id = uow.bookings.next_id()
     booking = Booking(booking_id, room, guest, arrival, departure, BookingStatus.RESERVED)
-    booking.extra = booking.as_record()
     booking.stamp("created_at", clock.now)
     booking.stamp("updated_at", clock.now)
     return booking

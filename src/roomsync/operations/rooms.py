@@ -7,8 +7,6 @@ its number as history.
 
 from __future__ import annotations
 
-from typing import Any
-
 from roomsync.domain import rules
 from roomsync.domain.calendar import Clock
 from roomsync.domain.model import Room, RoomStatus
@@ -24,12 +22,7 @@ def add_room(uow: UnitOfWork, clock: Clock, number: str, *, room_type: str | Non
         raise UsageError(f"room number {number!r} must be non-empty with no surrounding spaces")
     if uow.rooms.get(number) is not None:
         raise AlreadyExists(f"Room {number} already exists; 'roomsync show {number}' shows it.")
-    record: dict[str, Any] = {"number": number, "status": status.value}
-    if room_type is not None:
-        record["type"] = room_type
-    if floor is not None:
-        record["floor"] = floor
-    room = Room(number, status, room_type, record)
+    room = Room(number, status, room_type, {} if floor is None else {"floor": floor})
     uow.rooms.add(room)
     rederive(uow, room, clock.today)
     return room

@@ -18,12 +18,12 @@ from roomsync.errors import AlreadyExists, DataInvalid, Refused
 from roomsync.storage.base import UnitOfWork
 
 
-def check_storable(rooms: list[Room], bookings: list[Booking]) -> None:
+def check_storable(source: UnitOfWork, rooms: list[Room], bookings: list[Booking]) -> None:
     """Refuse, naming the records, what the database's constraints cannot hold."""
     for position, room in enumerate(rooms, start=1):
-        _no_nul("rooms.json", position, f"room {room.number}", room.as_record())
+        _no_nul("rooms.json", position, f"room {room.number}", source.rooms.stored(room))
     for position, booking in enumerate(bookings, start=1):
-        _no_nul("bookings.json", position, f"booking {booking.id}", booking.as_record())
+        _no_nul("bookings.json", position, f"booking {booking.id}", source.bookings.stored(booking))
     stays: dict[str, list[Booking]] = defaultdict(list)
     for booking in bookings:
         if not booking.is_active:
@@ -53,18 +53,17 @@ def _no_nul(name: str, position: int, label: str, record: dict[str, Any]) -> Non
 def carried_channels(source: UnitOfWork) -> list[Channel]:
     """The source's channels as new objects of the target: `channels.json` travels with the
     hotel (its conflicts and unknown fields included), as tables do on PostgreSQL."""
-    return [Channel(c.name, c.room, c.url, c.cancel_after, copy.deepcopy(c.conflicts),
-                    copy.deepcopy(c.as_record()))
+    return [Channel(c.name, c.room, c.url, c.cancel_after, copy.deepcopy(c.conflicts), copy.deepcopy(c.details))
             for c in source.channels.all()]
 
 
 def import_hotel(source: UnitOfWork, target: UnitOfWork, *, replace: bool) -> tuple[int, int]:
     rooms, bookings = source.rooms.all(), source.bookings.all()
-    check_storable(rooms, bookings)
+    check_storable(source, rooms, bookings)
     if not replace and (target.rooms.all() or target.bookings.all()):
         raise AlreadyExists(f"{target.location} already holds rooms or bookings; pass --replace to replace them "
                             f"(its audit trail is kept).")
-    target.replace_all(rooms, bookings, carried_channels(source))
+    target.replace_all(rooms, bookings, carried_channels(source), source=source)
     target.adopt_history(source.history(), source.id_mark())
     return len(rooms), len(bookings)
 
@@ -73,6 +72,6 @@ def export_hotel(source: UnitOfWork, target: UnitOfWork, *, force: bool) -> tupl
     if target.exists() and not force:
         raise AlreadyExists(f"{target.location} already holds a hotel; pass --force to replace it.")
     rooms, bookings = source.rooms.all(), source.bookings.all()
-    target.replace_all(rooms, bookings, carried_channels(source))
+    target.replace_all(rooms, bookings, carried_channels(source), source=source)
     target.adopt_history(source.history(), source.id_mark())
     return len(rooms), len(bookings)

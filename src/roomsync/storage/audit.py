@@ -15,7 +15,6 @@ every record of a large hotel.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -68,25 +67,40 @@ class RoomChanges(Protocol):
     saved: dict[str, tuple[Room, str | None]]
     added: dict[str, Room]
     removed: dict[str, Room]
+    as_read: dict[str, dict[str, Any]]
+
+    def stored(self, room: Room) -> dict[str, Any]: ...
 
 
-def hotel_changes(rooms: RoomChanges, removed: Iterable[Booking], changed: Iterable[Booking],
-                  added: Iterable[Booking], reasons: dict[str, str] | None = None) -> list[Change]:
+class BookingChanges(Protocol):
+    added: dict[str, Booking]
+    changed: dict[str, Booking]
+    removed: dict[str, Booking]
+    reasons: dict[str, str]
+    as_read: dict[str, dict[str, Any]]
+
+    def stored(self, booking: Booking) -> dict[str, Any]: ...
+
+
+def hotel_changes(rooms: RoomChanges, bookings: BookingChanges) -> list[Change]:
     """Every change of one commit: rooms removed, changed and added, then bookings removed,
     changed and added.
 
-    "Before" is the record as the store read it (`record`), so a booking changed twice in
+    "Before" is the record as the store read it (`as_read`), so a booking changed twice in
     one command shows one change per field, from the stored value to the final one.
     """
-    changes = [c for room in rooms.removed.values() for c in record_changes("room", room.number, room.record, None)]
+    changes = [c for number in rooms.removed for c in record_changes("room", number, rooms.as_read.get(number), None)]
     changes += [c for room, reason in rooms.saved.values() if room.number not in rooms.added
-                for c in record_changes("room", room.number, room.record, room.as_record(), reason)]
-    changes += [c for room in rooms.added.values() for c in record_changes("room", room.number, None, room.as_record())]
-    changes += [c for b in removed for c in record_changes("booking", b.id, b.record, None)]
-    why = reasons or {}
-    changes += [c for b in changed if b.record is not None
-                for c in record_changes("booking", b.id, b.record, b.as_record(), why.get(b.id))]
-    changes += [c for b in added for c in record_changes("booking", b.id, None, b.as_record())]
+                for c in record_changes("room", room.number, rooms.as_read.get(room.number), rooms.stored(room),
+                                        reason)]
+    changes += [c for room in rooms.added.values()
+                for c in record_changes("room", room.number, None, rooms.stored(room))]
+    changes += [c for booking_id in bookings.removed
+                for c in record_changes("booking", booking_id, bookings.as_read.get(booking_id), None)]
+    changes += [c for b in bookings.changed.values() if b.id in bookings.as_read
+                for c in record_changes("booking", b.id, bookings.as_read[b.id], bookings.stored(b),
+                                        bookings.reasons.get(b.id))]
+    changes += [c for b in bookings.added.values() for c in record_changes("booking", b.id, None, bookings.stored(b))]
     return changes
 
 

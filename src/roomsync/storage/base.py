@@ -19,6 +19,11 @@ Terms
   were added, changed or removed (`saved`, `added`, `changed`, `removed`, kept here once for
   every store). Every
   later read in the same unit of work sees the change; nothing is written yet.
+- **Records** are the store's business, not the domain's (`mapping.py` turns one into the
+  other). Each repository keeps, by key, the record as read (`as_read`: the audit's "before",
+  written back verbatim while its object is untouched) and gives `stored(obj)`, the record
+  as the next commit would write it: the one read, key order and unknown fields kept, with
+  the object's facts in place. JSON output of the CLI is built from `stored()` too.
 - A **commit** writes every remembered change and one audit entry, all or nothing, and ends
   the unit of work's changes: a second `commit()` returns None when nothing changed since,
   and raises `CommitNotAllowed` when something did (one command, one commit).
@@ -87,6 +92,7 @@ from roomsync.storage.audit import (
     utc_now,
 )
 from roomsync.storage.channel_repo import Channels
+from roomsync.storage.mapping import Record, booking_record, room_record
 
 __all__ = ["BOOKING_ID", "Bookings", "Channels", "CommitNotAllowed", "Rooms", "UnitOfWork", "booking_number",
            "format_booking_id", "utc_now"]  # utc_now: still imported from here by callers
@@ -116,6 +122,13 @@ class Rooms(ABC):
         self.saved: dict[str, tuple[Room, str | None]] = {}
         self.added: dict[str, Room] = {}
         self.removed: dict[str, Room] = {}
+        self.as_read: dict[str, Record] = {}
+        """Each room's record as the store holds it (by number): the audit's "before", and
+        the layout its record keeps when written back."""
+
+    def stored(self, room: Room) -> Record:
+        """The room's record as it would be written now."""
+        return room_record(room, None if room.number in self.added else self.as_read.get(room.number))
 
     @abstractmethod
     def get(self, number: str) -> Room | None: ...
@@ -150,6 +163,10 @@ class Rooms(ABC):
         self.saved.pop(room.number, None)
 
     def forget_changes(self) -> None:
+        """After a commit: what is stored now is what a later change is measured from."""
+        written = {room.number: self.stored(room) for room in [*(r for r, _ in self.saved.values()),
+                                                              *self.added.values()]}
+        self.as_read.update(written)
         self.saved, self.added, self.removed = {}, {}, {}
 
 
@@ -163,6 +180,13 @@ class Bookings(ABC):
         self.removed: dict[str, Booking] = {}
         self.reasons: dict[str, str] = {}
         """Why a booking's status changed, when the change came from no person (a feed)."""
+        self.as_read: dict[str, Record] = {}
+        """Each booking's record as the store holds it (by id): the audit's "before", and the
+        layout its record keeps when written back."""
+
+    def stored(self, booking: Booking) -> Record:
+        """The booking's record as it would be written now."""
+        return booking_record(booking, None if booking.id in self.added else self.as_read.get(booking.id))
 
     @abstractmethod
     def get(self, booking_id: str) -> Booking | None: ...
@@ -235,6 +259,9 @@ class Bookings(ABC):
         return format_booking_id(self.id_mark)
 
     def forget_changes(self) -> None:
+        """After a commit: what is stored now is what a later change is measured from."""
+        written = {b.id: self.stored(b) for b in [*self.changed.values(), *self.added.values()]}
+        self.as_read.update(written)
         self.added, self.changed, self.removed, self.reasons = {}, {}, {}, {}
 
 
@@ -306,20 +333,24 @@ class UnitOfWork(ABC):
         """Write every remembered change, the adopted history and `entry`, all or nothing."""
 
     def replace_all(self, rooms: Iterable[Room], bookings: Iterable[Booking],
-                    channels: Iterable[Channel] | None = None) -> None:
+                    channels: Iterable[Channel] | None = None, *, source: UnitOfWork | None = None) -> None:
         """`init`/`import`/`export`: the hotel becomes exactly these rooms and bookings (and
-        channels, when given; left as they are otherwise)."""
+        channels, when given; left as they are otherwise). With `source` (the unit of work
+        they come from), their records keep the layout they have there."""
         rooms, bookings = list(rooms), list(bookings)
         if self._replaced is None:
             self._replaced = self._stored_counts()
         mark = self.bookings.id_mark
         self._hold_only(rooms, bookings)
+        if source is not None:
+            self.rooms.as_read = {room.number: source.rooms.stored(room) for room in rooms}
+            self.bookings.as_read = {booking.id: source.bookings.stored(booking) for booking in bookings}
         if channels is not None:
             wanted = list(channels)
             for channel in list(self.channels.all()):
                 self.channels.remove(channel)
             for channel in wanted:
-                self.channels.add(channel)
+                self.channels.add(channel, None if source is None else source.channels.stored(channel))
         self.bookings.id_mark = max(mark, *(booking_number(b.id) for b in bookings), 0)
 
     def adopt_history(self, entries: list[Entry], id_mark: int) -> None:
@@ -338,8 +369,7 @@ class UnitOfWork(ABC):
         if self._replaced is not None:
             return [*replaced_hotel(*self._replaced, len(self.rooms.all()), len(self.bookings.all())),
                     *channel_changes]
-        return [*hotel_changes(self.rooms, self.bookings.removed.values(), self.bookings.changed.values(),
-                               self.bookings.added.values(), self.bookings.reasons),
+        return [*hotel_changes(self.rooms, self.bookings),
                 *channel_changes]
 
     def commit(self, command: list[str], at: str | None = None,
@@ -361,11 +391,6 @@ class UnitOfWork(ABC):
         entry = audit_entry(command, changes, self.bookings.id_mark, uuid.uuid4().hex, at)
         self._write(entry)
         self._committed = True
-        if self._replaced is None:  # what is stored now is what a later change is measured from
-            for room in [*(r for r, _ in self.rooms.saved.values()), *self.rooms.added.values()]:
-                room.record = room.as_record()
-            for booking in [*self.bookings.changed.values(), *self.bookings.added.values()]:
-                booking.record, booking.extra = booking.as_record(), None
         self._replaced, self._adopted = None, []
         self.rooms.forget_changes()
         self.bookings.forget_changes()

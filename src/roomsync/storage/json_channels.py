@@ -21,6 +21,7 @@ from roomsync.domain.channels import NAME, Channel, parse_duration
 from roomsync.errors import DataInvalid
 from roomsync.storage.channel_repo import ListedChannels
 from roomsync.storage.files import share, team_of
+from roomsync.storage.mapping import Record, channel_from_record
 from roomsync.storage.records import check_hand_edit
 
 CHANNELS_FILE = "channels.json"
@@ -37,9 +38,9 @@ def _problem(name: str, position: int, record: dict[str, Any], field: str, what:
     return DataInvalid(f"{name}: record {position}{shown}: {field}: {what}")
 
 
-def parse_channels(data: bytes, name: str = CHANNELS_FILE) -> list[Channel]:
-    """Every channel of the file, checked field by field; the first bad field is DataInvalid
-    naming file, record and field (as rooms.json and bookings.json are checked)."""
+def parse_channels(data: bytes, name: str = CHANNELS_FILE) -> tuple[list[Channel], list[Record]]:
+    """Every channel of the file and its record, checked field by field; the first bad field
+    is DataInvalid naming file, record and field (as rooms.json and bookings.json are checked)."""
     raw = check_hand_edit(name, "bookings", data)
     channels: list[Channel] = []
     seen: dict[str, int] = {}
@@ -67,8 +68,8 @@ def parse_channels(data: bytes, name: str = CHANNELS_FILE) -> list[Channel]:
         conflicts = record.get("conflicts", [])
         if not isinstance(conflicts, list) or not all(isinstance(c, dict) for c in conflicts):
             raise _problem(name, position, record, "conflicts", "must be a list of problem objects ([] for none)")
-        channels.append(Channel(channel_name, record["room"], record["url"], span, list(conflicts), record))
-    return channels
+        channels.append(channel_from_record(record, span))
+    return channels, raw
 
 
 def read_cache(path: Path) -> dict[str, dict[str, Any]]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from roomsync.storage.json_channels import (
     write_cache,
 )
 from roomsync.storage.lock import HotelLock
+from roomsync.storage.mapping import Record
 from roomsync.storage.records import dump, dump_records, load_bookings, load_rooms
 
 ROOMS_FILE = "rooms.json"
@@ -59,10 +59,12 @@ AUDIT_ADVICE = "move it aside (roomsync starts a new audit trail)"
 
 
 class JsonRooms(Rooms):
-    def __init__(self, rooms: list[Room]) -> None:
+    def __init__(self, rooms: list[Room], records: list[Record] | None = None) -> None:
         super().__init__()
         self.list = rooms
         self._by_number = {room.number: room for room in rooms}
+        if records is not None:
+            self.as_read = {room.number: record for room, record in zip(rooms, records, strict=True)}
 
     def get(self, number: str) -> Room | None:
         return self._by_number.get(number)
@@ -82,9 +84,11 @@ class JsonRooms(Rooms):
 class JsonBookings(Bookings):
     """The bookings as loaded; the indexes by id and by room are built on first use only."""
 
-    def __init__(self, bookings: list[Booking], id_mark: int) -> None:
+    def __init__(self, bookings: list[Booking], id_mark: int, records: list[Record] | None = None) -> None:
         super().__init__(id_mark)
         self.list = bookings
+        if records is not None:
+            self.as_read = {booking.id: record for booking, record in zip(bookings, records, strict=True)}
         self._by_id: dict[str, Booking] | None = None
         self._by_room: dict[str, list[Booking]] | None = None
         self._active_by_room: dict[str, list[Booking]] | None = None
@@ -316,8 +320,9 @@ class JsonUnitOfWork(UnitOfWork):
         for path, loaded in ((self.rooms_path, rooms), (self.bookings_path, bookings)):
             if loaded is not None and loaded.exact:
                 self._checked.add(path)
-        self.rooms = JsonRooms(rooms.items if rooms is not None else [])
-        self.bookings = JsonBookings(bookings.items if bookings is not None else [], self.bookings.id_mark)
+        self.rooms = JsonRooms(rooms.items, rooms.records) if rooms is not None else JsonRooms([])
+        self.bookings = (JsonBookings(bookings.items, self.bookings.id_mark, bookings.records) if bookings is not None
+                         else JsonBookings([], self.bookings.id_mark))
 
     def _sealed(self, sealed: dict[str, dict[str, Any]], path: Path) -> bool:
         """Whether the file was read as exactly the bytes the last commit sealed."""
@@ -332,7 +337,7 @@ class JsonUnitOfWork(UnitOfWork):
         if data is None:
             return JsonChannels([])
         try:
-            return JsonChannels(parse_channels(data, CHANNELS_FILE))
+            return JsonChannels(*parse_channels(data, CHANNELS_FILE))
         except DataInvalid:
             if not self.create:
                 raise
@@ -368,16 +373,18 @@ class JsonUnitOfWork(UnitOfWork):
         exact: dict[Path, bool] = {}
         if rooms_changed:
             touched_rooms = self.rooms.saved.keys() | self.rooms.added.keys()
-            records = _records(self.rooms.list, "number", touched_rooms, rebuild=replaced)
+            records = [self.rooms.stored(room) if replaced or room.number in touched_rooms
+                       else self.rooms.as_read[room.number] for room in self.rooms.list]
             content, exact[self.rooms_path] = dump(records)
             changes.append(atomic.Change(self.rooms_path, content))
         if bookings_changed:
             touched = self.bookings.changed.keys() | self.bookings.added.keys()
-            records = _records(self.bookings.list, "id", touched, rebuild=replaced)
+            records = [self.bookings.stored(b) if replaced or b.id in touched else self.bookings.as_read[b.id]
+                       for b in self.bookings.list]
             content, exact[self.bookings_path] = dump(records)
             changes.append(atomic.Change(self.bookings_path, content))
         if self._channels is not None and any("channel" in change for change in entry["changes"]):
-            records = [channel.as_record() for channel in self._channels.all()]
+            records = [self._channels.stored(channel) for channel in self._channels.all()]
             changes.append(atomic.Change(self.channels_path, dump_records(records)))
         keep = self._keep(entry)
         adopted = [json.dumps(e, ensure_ascii=False) for e in self._adopted]
@@ -456,13 +463,3 @@ class JsonUnitOfWork(UnitOfWork):
         """The highest booking number ever issued, from the last audit line (SPEC §1)."""
         mark = self._last.get("booking_id_mark", 0)
         return mark if isinstance(mark, int) else 0
-
-
-def _records(objects: list[Room] | list[Booking], key: str, touched: AbstractSet[str],
-             rebuild: bool) -> list[dict[str, Any]]:
-    """Records to write: as read where untouched (`key` names them), else rebuilt."""
-    if rebuild:
-        return [obj.as_record() for obj in objects]
-    return [obj.record if obj.record is not None and getattr(obj, key) not in touched else obj.as_record()
-            for obj in objects]
-

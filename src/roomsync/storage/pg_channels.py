@@ -7,34 +7,31 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from roomsync.domain.channels import Channel, duration_text, parse_duration
+from roomsync.domain.channels import DEFAULT_CANCEL_AFTER, Channel, parse_duration
 from roomsync.storage.channel_repo import ListedChannels
+from roomsync.storage.mapping import CHANNEL_CORE, Record, channel_from_record
 
 if TYPE_CHECKING:
     from roomsync.storage.postgres import PgUnitOfWork
 
-CHANNEL_CORE = ("name", "room", "url", "cancel_after", "conflicts")
 COLUMNS = "name, room, url, cancel_after, conflicts, extra, key_order"
 
 
-def channel_from_row(row: tuple[Any, ...]) -> Channel:
+def channel_from_row(row: tuple[Any, ...]) -> tuple[Channel, Record]:
+    """The channel of a row and its record (`key_order` is the record's layout)."""
     name, room, url, cancel_after, conflicts, extra, key_order = row
     core = {"name": name, "room": room, "url": url, "cancel_after": cancel_after, "conflicts": conflicts}
     record = {key: core[key] if key in core else extra.get(key) for key in key_order}
     span = parse_duration(cancel_after)
-    channel = Channel(name, room, url, conflicts=list(conflicts), record=record)
-    if span is not None:
-        channel.cancel_after = span
-    return channel
+    channel = channel_from_record(record, DEFAULT_CANCEL_AFTER if span is None else span)
+    return channel, record
 
 
-def channel_params(channel: Channel) -> tuple[Any, ...]:
-    record = channel.as_record()
+def channel_params(record: Record) -> tuple[Any, ...]:
+    """The columns of a channel's record after its name."""
     extra = {k: v for k, v in record.items() if k not in CHANNEL_CORE}
-    cancel_after = record.get("cancel_after")
-    return (channel.room, channel.url,
-            cancel_after if isinstance(cancel_after, str) else duration_text(channel.cancel_after),
-            json.dumps(channel.conflicts, ensure_ascii=False), json.dumps(extra, ensure_ascii=False), list(record))
+    return (record["room"], record["url"], record["cancel_after"],
+            json.dumps(record["conflicts"], ensure_ascii=False), json.dumps(extra, ensure_ascii=False), list(record))
 
 
 class PgChannels(ListedChannels):
@@ -43,7 +40,8 @@ class PgChannels(ListedChannels):
     @classmethod
     def read(cls, uow: PgUnitOfWork) -> PgChannels:
         rows = uow.query(f"SELECT {COLUMNS} FROM channels WHERE hotel_id = %s ORDER BY pos")
-        return cls([channel_from_row(row) for row in rows])
+        read = [channel_from_row(row) for row in rows]
+        return cls([channel for channel, _ in read], [record for _, record in read])
 
     def flush(self, cur: Any, hotel: str) -> None:
         """Write this unit of work's channel changes inside its transaction; positions are
@@ -57,7 +55,7 @@ class PgChannels(ListedChannels):
                         "ON CONFLICT (hotel_id, name) DO UPDATE SET pos = EXCLUDED.pos, room = EXCLUDED.room, "
                         "url = EXCLUDED.url, cancel_after = EXCLUDED.cancel_after, conflicts = EXCLUDED.conflicts, "
                         "extra = EXCLUDED.extra, key_order = EXCLUDED.key_order",
-                        [hotel, pos, channel.name, *channel_params(channel)])
+                        [hotel, pos, channel.name, *channel_params(self.stored(channel))])
 
 
 def read_fetch_state(uow: PgUnitOfWork) -> dict[str, dict[str, Any]]:

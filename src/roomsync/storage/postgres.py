@@ -17,7 +17,7 @@ import os
 from datetime import date
 from typing import Any, Self, cast
 
-from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
+from roomsync.domain.model import Booking, Room
 from roomsync.errors import (
     DataInvalid,
     LockTimeout,
@@ -34,11 +34,10 @@ from roomsync.storage.base import (
     booking_number,
     format_booking_id,
 )
+from roomsync.storage.mapping import BOOKING_CORE, ROOM_CORE, Record, booking_from_record, room_from_record
 from roomsync.storage.names import without_password
 from roomsync.storage.pg_channels import PgChannels, read_fetch_state, write_fetch_state
 
-ROOM_CORE = ("number", "status", "type")
-BOOKING_CORE = ("id", "room", "guest", "arrival", "departure", "status")
 ACTIVE_SQL = "status IN ('Reserved', 'CheckedIn')"
 Row = tuple[Any, ...]
 BOOKING_COLUMNS = "id, room, guest, arrival, departure, status, extra, key_order"
@@ -63,31 +62,30 @@ def describe_target(url: str) -> str:
 
 
 def _record(key_order: list[str], core: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The record a row holds: `key_order` is its layout, `extra` its other fields."""
     return {key: core[key] if key in core else extra.get(key) for key in key_order}
 
 
-def room_from_row(row: Row) -> Room:
+def room_from_row(row: Row) -> tuple[Room, Record]:
     number, status, room_type, extra, key_order = row
     record = _record(key_order, {"number": number, "status": status, "type": room_type}, extra)
-    return Room(number, RoomStatus(status), room_type, record)
+    return room_from_record(record), record
 
 
-def booking_from_row(row: Row) -> Booking:
+def booking_from_row(row: Row) -> tuple[Booking, Record]:
     booking_id, room, guest, arrival, departure, status, extra, key_order = row
     core = {"id": booking_id, "room": room, "guest": guest, "arrival": arrival.isoformat(),
             "departure": departure.isoformat(), "status": status}
-    return Booking(booking_id, room, guest, arrival, departure, BookingStatus(status),
-                   _record(key_order, core, extra))
+    record = _record(key_order, core, extra)
+    return booking_from_record(record, arrival, departure), record
 
 
-def room_params(room: Room) -> Row:
-    record = room.as_record()
+def room_params(room: Room, record: Record) -> Row:
     extra = {k: v for k, v in record.items() if k not in ROOM_CORE}
     return room.status.value, room.type, json.dumps(extra, ensure_ascii=False), list(record)
 
 
-def booking_params(booking: Booking) -> Row:
-    record = booking.as_record()
+def booking_params(booking: Booking, record: Record) -> Row:
     extra = {k: v for k, v in record.items() if k not in BOOKING_CORE}
     return (booking.room, booking.guest, booking.arrival, booking.departure, booking.status.value,
             json.dumps(extra, ensure_ascii=False), list(record))
@@ -102,8 +100,12 @@ class PgRooms(Rooms):
         self.listed = listed
         self.known: dict[str, Room] = {room.number: room for room in listed or []}
 
-    def _adopt(self, room: Room) -> Room:
-        return self.known.setdefault(room.number, room)
+    def _adopt(self, read: tuple[Room, Record]) -> Room:
+        room, record = read
+        if room.number not in self.known:
+            self.known[room.number] = room
+            self.as_read[room.number] = record
+        return self.known[room.number]
 
     def get(self, number: str) -> Room | None:
         if number in self.known or number in self.removed or self.listed is not None:
@@ -156,7 +158,10 @@ class PgBookings(Bookings):
                                   f"ORDER BY pos", params)
             found = []
             for row in rows:
-                booking = self.known.setdefault(row[0], booking_from_row(row[:-1]))
+                booking = self.known.get(row[0])
+                if booking is None:
+                    booking, self.as_read[row[0]] = booking_from_row(row[:-1])
+                    self.known[row[0]] = booking
                 self.pos.setdefault(booking.id, row[-1])
                 found.append(booking)
             self._read[key] = found
@@ -411,26 +416,27 @@ class PgUnitOfWork(UnitOfWork):
             cur.execute("DELETE FROM rooms WHERE hotel_id = %s", [h])
             with cur.copy("COPY rooms (hotel_id, number, pos, status, type, extra, key_order) FROM STDIN") as copy:
                 for pos, room in enumerate(self.rooms.all(), start=1):
-                    copy.write_row((h, room.number, pos, *room_params(room)))
+                    copy.write_row((h, room.number, pos, *room_params(room, self.rooms.stored(room))))
             self._copy_bookings(cur, self.bookings.all(), start=0)
         else:
             cur.executemany("DELETE FROM rooms WHERE hotel_id = %s AND number = %s",
                             [(h, number) for number in self.rooms.removed])
             cur.executemany("UPDATE rooms SET status = %s, type = %s, extra = %s, key_order = %s "
                             "WHERE hotel_id = %s AND number = %s",
-                            [(*room_params(r), h, r.number) for r, _ in self.rooms.saved.values()
+                            [(*room_params(r, self.rooms.stored(r)), h, r.number) for r, _ in self.rooms.saved.values()
                              if r.number not in self.rooms.added])
             if self.rooms.added:
                 last = cur.execute("SELECT coalesce(max(pos), 0) FROM rooms WHERE hotel_id = %s", [h]).fetchone()
                 cur.executemany("INSERT INTO rooms (hotel_id, number, pos, status, type, extra, key_order) "
                                 "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                                [(h, r.number, pos, *room_params(r))
+                                [(h, r.number, pos, *room_params(r, self.rooms.stored(r)))
                                  for pos, r in enumerate(self.rooms.added.values(), start=(last or [0])[0] + 1)])
             cur.executemany("DELETE FROM bookings WHERE hotel_id = %s AND id = %s",
                             [(h, b) for b in self.bookings.removed])
             cur.executemany("UPDATE bookings SET room = %s, guest = %s, arrival = %s, departure = %s, status = %s, "
                             "extra = %s, key_order = %s WHERE hotel_id = %s AND id = %s",
-                            [(*booking_params(b), h, b.id) for b in self.bookings.changed.values()])
+                            [(*booking_params(b, self.bookings.stored(b)), h, b.id)
+                             for b in self.bookings.changed.values()])
             if self.bookings.added:
                 start = cur.execute("SELECT coalesce(max(pos), 0) FROM bookings WHERE hotel_id = %s", [h]).fetchone()[0]
                 self._copy_bookings(cur, list(self.bookings.added.values()), start)
@@ -449,4 +455,4 @@ class PgUnitOfWork(UnitOfWork):
         with cur.copy("COPY bookings (hotel_id, id, pos, room, guest, arrival, departure, status, extra, key_order)"
                       " FROM STDIN") as copy:
             for pos, booking in enumerate(bookings, start=start + 1):
-                copy.write_row((self.hotel, booking.id, pos, *booking_params(booking)))
+                copy.write_row((self.hotel, booking.id, pos, *booking_params(booking, self.bookings.stored(booking))))

@@ -33,6 +33,7 @@ import orjson
 
 from roomsync.domain.model import Booking, BookingStatus, Room, RoomStatus
 from roomsync.errors import DataInvalid
+from roomsync.storage.mapping import BOOKING_CORE, room_from_record
 
 Kind = Literal["rooms", "bookings"]
 
@@ -288,12 +289,14 @@ class Loaded(Generic[T]):
     """A data file's objects, and whether orjson reads its bytes exactly (no integer beyond
     64 bits), which the sealed path needs."""
 
-    __slots__ = ("exact", "items")
+    __slots__ = ("exact", "items", "records")
     items: list[T]
+    records: list[dict[str, Any]]
     exact: bool
 
-    def __init__(self, items: list[T], exact: bool) -> None:
+    def __init__(self, items: list[T], records: list[dict[str, Any]], exact: bool) -> None:
         self.items = items
+        self.records = records
         self.exact = exact
 
 
@@ -301,7 +304,7 @@ def _room(r: dict[str, Any]) -> Room:
     number = r["number"]
     if type(number) is not str:  # a bare integer: read, and written back, as its string form
         number = r["number"] = str(number)
-    return Room(number, RoomStatus(r["status"]), r.get("type"), r)
+    return room_from_record(r)
 
 
 def _rooms_from(raw: list[dict[str, Any]]) -> list[Room]:
@@ -326,16 +329,19 @@ def _bookings_from(raw: list[dict[str, Any]]) -> list[Booking]:
         departure = days.get(text)
         if departure is None:
             departure = days[text] = fromisoformat(text)
-        bookings.append(Booking(r["id"], room, r["guest"], arrival, departure, statuses[r["status"]], r))
+        booking = Booking(r["id"], room, r["guest"], arrival, departure, statuses[r["status"]])
+        booking.details = {key: value for key, value in r.items() if key not in BOOKING_CORE}
+        bookings.append(booking)
     return bookings
 
 
 def _sealed(data: bytes, build: Any) -> Any:
-    """Objects from bytes validated before: parse and build, nothing checked. None when that
-    fails after all (bytes that never passed the checks): the caller then checks in full."""
+    """Objects and records from bytes validated before: parse and build, nothing checked.
+    None when that fails after all (bytes that never passed the checks): the caller then
+    checks in full."""
     try:
         raw = orjson.loads(data)
-        return build(raw) if isinstance(raw, list) else None
+        return (build(raw), raw) if isinstance(raw, list) else None
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -344,23 +350,23 @@ def load_rooms(data: bytes, name: str = "rooms.json", *, sealed: bool = False) -
     """rooms.json's rooms: parsed only when `sealed` (bytes roomsync validated before), else
     the full check of a hand edit, then the field checks."""
     if sealed:
-        rooms = _sealed(data, _rooms_from)
-        if rooms is not None:
-            return Loaded(rooms, True)
+        read = _sealed(data, _rooms_from)
+        if read is not None:
+            return Loaded(read[0], read[1], True)
     integers = _Integers()
     raw = check_hand_edit(name, "rooms", data, integers)
     _validated(name, "rooms", raw)
     rooms = _rooms_from(raw)
     _check_unique(name, "rooms", raw, [room.number for room in rooms])
-    return Loaded(rooms, not integers.beyond_orjson)
+    return Loaded(rooms, raw, not integers.beyond_orjson)
 
 
 def load_bookings(data: bytes, name: str = "bookings.json", *, sealed: bool = False) -> Loaded[Booking]:
     """bookings.json's bookings, as `load_rooms` reads rooms."""
     if sealed:
-        bookings = _sealed(data, _bookings_from)
-        if bookings is not None:
-            return Loaded(bookings, True)
+        read = _sealed(data, _bookings_from)
+        if read is not None:
+            return Loaded(read[0], read[1], True)
     integers = _Integers()
     raw = check_hand_edit(name, "bookings", data, integers)
     _validated(name, "bookings", raw)
@@ -369,7 +375,7 @@ def load_bookings(data: bytes, name: str = "bookings.json", *, sealed: bool = Fa
     except ValueError:  # shaped YYYY-MM-DD, but no such day
         raise _no_such_day(name, raw) from None
     _check_unique(name, "bookings", raw, [booking.id for booking in bookings])
-    return Loaded(bookings, not integers.beyond_orjson)
+    return Loaded(bookings, raw, not integers.beyond_orjson)
 
 
 def parse_rooms(data: bytes, name: str = "rooms.json") -> list[Room]:
