@@ -25,6 +25,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ class JsonBookings(Bookings):
         super().__init__(id_mark)
         self.list = bookings
         if records is not None:
-            self.as_read = {booking.id: record for booking, record in zip(bookings, records, strict=True)}
+            self.as_read = dict(zip(map(attrgetter("id"), bookings), records, strict=True))
         self._by_id: dict[str, Booking] | None = None
         self._by_room: dict[str, list[Booking]] | None = None
         self._active_by_room: dict[str, list[Booking]] | None = None
