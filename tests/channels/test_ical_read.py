@@ -189,3 +189,20 @@ def test_ten_thousand_events_read_in_well_under_two_seconds() -> None:
     elapsed = time.perf_counter() - started
     assert feed.events == len(feed.stays) == 10_000
     assert elapsed < 2.0, f"10,000 events took {elapsed:.2f} s"
+
+
+EDGE_FEED = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//edge//EN\r\n"
+             b"BEGIN:VEVENT\r\nUID:last-day\r\nDTSTART;VALUE=DATE:99991231\r\nSUMMARY:Reserved\r\nEND:VEVENT\r\n"
+             b"BEGIN:VEVENT\r\nUID:long\r\nDTSTART;VALUE=DATE:99991230\r\nDURATION:P5D\r\nEND:VEVENT\r\n"
+             b"BEGIN:VEVENT\r\nUID:daily\r\nDTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\n"
+             b"RRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 1), date(9999, 12, 30), date(1, 1, 2)])
+def test_stays_past_the_calendars_edge_are_skipped_with_a_reason_never_an_overflow(today: date) -> None:
+    feed = read_feed(EDGE_FEED, today=today, zone=BERLIN)
+    reasons = {skip.uid: skip.reason for skip in feed.skipped}
+    assert "outside the calendar" in reasons["last-day"] and "outside the calendar" in reasons["long"]
+    assert feed.listed_uids == {"last-day", "long", "daily"}
+    if today.year == 2026:
+        assert [(s.uid, s.arrival) for s in feed.stays] == [("daily", date(2026, 12, 1)), ("daily", date(2026, 12, 2))]

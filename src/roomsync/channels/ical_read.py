@@ -45,6 +45,13 @@ class _Unreadable(Exception):
     """One event (or series) that cannot be read: it becomes a `Skipped` with this reason."""
 
 
+def _window(today: date) -> tuple[date, date]:
+    """Where repeating events are expanded, cut at the calendar's ends."""
+    first = max(today.toordinal() - WINDOW_BEFORE.days, date.min.toordinal())
+    last = min(today.toordinal() + WINDOW_AFTER.days, date.max.toordinal())
+    return date.fromordinal(first), date.fromordinal(last)
+
+
 def read_feed(body: bytes, *, today: date, zone: tzinfo) -> Feed:
     """The feed's stays, skipped events and listed UIDs; FeedUnreadable if its structure is bad."""
     calendar = scan_calendar(body)
@@ -84,7 +91,7 @@ def read_feed(body: bytes, *, today: date, zone: tzinfo) -> Feed:
     expanded: dict[str, list[Stay | Skipped]] = {}
     if series:
         header = _series_header(calendar, floating, timezones)
-        window = (today - WINDOW_BEFORE, today + WINDOW_AFTER)
+        window = _window(today)
         expanded = _expand_within_budget(series, lambda uid, blocks: _series(uid, blocks, header, window, zone))
 
     stays: list[Stay] = []
@@ -157,6 +164,16 @@ def _stay(
     summary: str, status: str, transp: str, *, zone: tzinfo, floating: tzinfo | None,
 ) -> Stay:
     """The nights of one event: [DTSTART, DTEND), else DTSTART + DURATION, else one night."""
+    try:
+        return _nights_of(uid, recurrence, start, end, length, summary, status, transp, zone=zone, floating=floating)
+    except OverflowError:
+        raise _Unreadable("its dates fall outside the calendar (0001-01-01 to 9999-12-31)") from None
+
+
+def _nights_of(
+    uid: str, recurrence: str | None, start: When, end: When | None, length: timedelta | None,
+    summary: str, status: str, transp: str, *, zone: tzinfo, floating: tzinfo | None,
+) -> Stay:
     start = _placed(start, floating)
     if end is None and length is not None:
         if length < timedelta(0):
