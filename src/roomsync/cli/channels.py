@@ -6,8 +6,6 @@ commands start without paying for them.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +17,7 @@ from roomsync.domain.channels import DEFAULT_CANCEL_AFTER, duration_text, parse_
 from roomsync.errors import Refused, UsageError, WriteFailed
 from roomsync.operations import channel_admin as admin
 from roomsync.operations.sync import SyncResult, chosen_channels, sync
+from roomsync.storage.files import replace_whole
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The channel's name, e.g. booking or airbnb-101.")]
 MAX_TIMEOUT = 600.0
@@ -143,16 +142,9 @@ def write_atomically(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass  # unreadable: write it anew
-    temp = path.with_name(f".{path.name}.{os.getpid()}.roomsync-tmp")
     try:
-        with open(temp, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
+        replace_whole(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
         raise WriteFailed(f"{path}: cannot write the feed: {exc.strerror}; nothing was changed") from None
     return True
 

@@ -18,6 +18,7 @@ and whether one is still the file a command read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -212,3 +213,26 @@ def share(fd: int, team: Team) -> None:
             pass
         else:
             os.fchmod(fd, team.mode)  # chown may clear bits on some systems
+
+
+def replace_whole(path: Path, data: bytes, team: Team | None = None) -> None:
+    """Replace one file outside a commit (the fetch cache, a published feed): a temp file beside
+    it (O_EXCL, no symlink followed), fsynced, renamed over it, so a reader sees the old bytes
+    or the new, never half. Raises OSError, having removed its temp file."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.roomsync-tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        try:  # without a team, the umask decides the mode, as for any file a user writes
+            if team is not None:
+                share(fd, team)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from roomsync.domain.channels import NAME, Channel, parse_duration
 from roomsync.errors import DataInvalid
 from roomsync.storage.channel_repo import ListedChannels
-from roomsync.storage.files import share, team_of
+from roomsync.storage.files import replace_whole, team_of
 from roomsync.storage.mapping import Record, channel_from_record
 from roomsync.storage.records import check_hand_edit
 
@@ -85,19 +84,8 @@ def read_cache(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def write_cache(path: Path, state: dict[str, dict[str, Any]]) -> None:
-    """Replace the cache atomically; a failure leaves the old one (or none), never an error."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.roomsync-tmp")
-    try:
+    """Replace the cache atomically; a failure leaves the old one (or none), never an error.
+    It takes the data files' mode and group: another clerk's sync reuses its validators."""
+    with contextlib.suppress(OSError):
         team = team_of(path.parent, [path.parent / "bookings.json", path.parent / "rooms.json"])
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        try:
-            share(fd, team)  # another clerk's sync reuses it instead of downloading every feed again
-            os.write(fd, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-
+        replace_whole(path, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"), team)
