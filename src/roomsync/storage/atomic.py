@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from roomsync.errors import CommitPending, ConcurrentEdit, DataInvalid, RoomsyncError, WriteFailed
-from roomsync.storage.files import Team, open_regular, read_all, share, team_of
+from roomsync.storage.files import Team, open_regular, read_all, share, team_of, write_new
 
 JOURNAL = ".roomsync-journal"
 TEMP_SUFFIX = ".roomsync-tmp"
@@ -103,24 +103,6 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-
-def _write_new(path: Path, data: bytes, team: Team, owner: int = -1) -> None:
-    """Create `path` exclusively, write, fsync: a planted symlink cannot redirect it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        share(fd, team)
-        if owner >= 0 and os.geteuid() == 0 and os.fstat(fd).st_uid != owner:
-            os.fchown(fd, owner, -1)  # root rewriting a clerk's file leaves it the clerk's
-            os.fchmod(fd, team.mode)
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -148,7 +130,7 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
             except FileNotFoundError:
                 backup = None
             entries.append({"target": str(target), "temp": str(temp), "backup": str(backup) if backup else None})
-            _write_new(temp, change.content, own, owner)
+            write_new(temp, change.content, own, owner)
             if backup is not None:
                 _keep_backup(target, backup)
             directories.add(target.parent)
@@ -161,7 +143,7 @@ def commit(data_dir: Path, changes: list[Change], audit_path: Path, audit_line: 
             fsync_dir(directory)
         audit_size = audit_path.stat().st_size if audit_path.exists() else 0
         journal = {"commit": commit_id, "files": entries, "audit": str(audit_path), "audit_size": audit_size}
-        _write_new(journal_temp, json.dumps(journal).encode(), team)
+        write_new(journal_temp, json.dumps(journal).encode(), team)
         os.replace(journal_temp, journal_path)
         fsync_dir(data_dir)
     except OSError as exc:

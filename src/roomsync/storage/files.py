@@ -215,22 +215,33 @@ def share(fd: int, team: Team) -> None:
             os.fchmod(fd, team.mode)  # chown may clear bits on some systems
 
 
+def write_new(path: Path, data: bytes, team: Team | None = None, owner: int = -1) -> None:
+    """Create `path` exclusively (no symlink followed: a planted one cannot redirect it), write,
+    fsync. With a team it takes the team's mode and group (and, written by root, stays
+    `owner`'s); without, the umask decides its mode, as for any file a user writes."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o666 if team is None else 0o600)
+    try:
+        if team is not None:
+            share(fd, team)
+            if owner >= 0 and os.geteuid() == 0 and os.fstat(fd).st_uid != owner:
+                os.fchown(fd, owner, -1)  # root rewriting a clerk's file leaves it the clerk's
+                os.fchmod(fd, team.mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def replace_whole(path: Path, data: bytes, team: Team | None = None) -> None:
-    """Replace one file outside a commit (the fetch cache, a published feed): a temp file beside
-    it (O_EXCL, no symlink followed), fsynced, renamed over it, so a reader sees the old bytes
-    or the new, never half. Raises OSError, having removed its temp file."""
+    """Replace one file outside a commit (the fetch cache, a published feed): a new temp file
+    beside it, renamed over it, so a reader sees the old bytes or the new, never half. Raises
+    OSError, having removed its temp file."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.roomsync-tmp")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
-        try:  # without a team, the umask decides the mode, as for any file a user writes
-            if team is not None:
-                share(fd, team)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_new(temp, data, team)
         os.replace(temp, path)
     except OSError:
         with contextlib.suppress(OSError):
